@@ -1,0 +1,309 @@
+//! The message catalogue of govsec: every string a user reads, in Traditional Chinese (the
+//! default) and English.
+//!
+//! Messages are a closed enum, so a page cannot ask for a message that has no translation and
+//! the compiler lists every use of a message. Parameters are positional (`{0}`, `{1}`, …) and
+//! filled by [`Text::fill`]; callers escape them for their medium (HTML, CSV) themselves.
+
+use std::fmt;
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Traditional Chinese as used in Taiwan, the default.
+    #[default]
+    ZhTw,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every language, default first.
+    pub const ALL: [Lang; 2] = [Lang::ZhTw, Lang::En];
+
+    /// The BCP 47 tag, as used in `<html lang>` and in the `lang` cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhTw => "zh-TW",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a language tag leniently (`zh-TW`, `zh_tw`, `zh`, `en`, `en-US`, …).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let primary = tag.split('-').next().unwrap_or_default();
+        match primary {
+            "zh" => Some(Lang::ZhTw),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language named in a POSIX locale such as `LANG=en_US.UTF-8`, if it is one we have.
+    pub fn from_locale(locale: &str) -> Option<Lang> {
+        Lang::from_tag(locale.split('.').next().unwrap_or_default())
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// One user-facing message; [`Text::get`] gives it in a language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum Text { $($key),* }
+
+        impl Text {
+            /// Every message, for completeness checks.
+            pub const ALL: &'static [Text] = &[$(Text::$key),*];
+
+            /// The message in `lang`, with its `{n}` placeholders unfilled.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Text::$key, Lang::ZhTw) => $zh, (Text::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+impl Text {
+    /// The message in `lang` with `{0}`, `{1}`, … replaced by `args`.
+    pub fn fill(self, lang: Lang, args: &[&dyn fmt::Display]) -> String {
+        let template = self.get(lang);
+        let mut out = String::with_capacity(template.len() + 16 * args.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}').and_then(|close| {
+                after[..close]
+                    .parse::<usize>()
+                    .ok()
+                    .map(|index| (index, close))
+            }) {
+                Some((index, close)) => {
+                    if let Some(arg) = args.get(index) {
+                        out.push_str(&arg.to_string());
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+catalogue! {
+    // Product and navigation.
+    ProductName => "govsec 政府資安治理平台", "govsec government security governance";
+    ProductTagline => "網站安全、弱點通報、資安事件與法遵，一處完成。", "Web posture, vulnerability alerts, incidents and compliance in one place.";
+    NavHome => "總覽", "Overview";
+    NavAgencies => "機關", "Agencies";
+    NavWebPosture => "網站安全", "Web posture";
+    NavVans => "弱點通報 (VANS)", "Vulnerabilities (VANS)";
+    NavIncidents => "資安事件", "Incidents";
+    NavCompliance => "法遵", "Compliance";
+    SwitchLanguage => "English", "中文";
+    SkipToContent => "跳至主要內容", "Skip to content";
+    FooterScopeNational => "檢視範圍：全國", "Scope: national";
+    FooterScopeSubtree => "檢視範圍：{0} 及所屬機關", "Scope: {0} and its subordinate agencies";
+
+    // Overview page.
+    HomeTitle => "總覽", "Overview";
+    HomeRegistryHeading => "機關名冊", "Agency registry";
+    HomeAgencies => "機關數", "Agencies";
+    HomeWebsites => "登錄網站數", "Registered websites";
+    HomeSystems => "資訊系統數", "Information systems";
+    HomeCoreSystems => "核心系統數", "Core systems";
+    HomeModulesHeading => "模組", "Modules";
+    ModuleWebPostureSummary => "掃描所有登錄的政府網站是否符合 HTTPS 規定（憑證有效且與網域相符、http 強制轉址至 https、無混合內容、表單不以 http 送出），並依機關層級公布導入統計表。", "Scans every registered government website for HTTPS compliance (a valid certificate matching the domain, http forced to https, no mixed content, no http form actions) and publishes the adoption table per agency tier.";
+    ModuleVansSummary => "機關每月上傳軟體資產清冊，正規化為 CPE 2.3，比對 NVD 弱點並依 CVSS、KEV、EPSS 排序，高風險弱點追蹤至修補完成。", "Agencies upload monthly software inventories, normalised to CPE 2.3, matched against NVD and ranked by CVSS, KEV and EPSS; every high-risk finding is tracked to remediation.";
+    ModuleIncidentsSummary => "知悉後一小時內通報、影響等級 1 至 4、上級機關審核、應變時限、當事人通知與證據保管鏈。", "Reporting within one hour of awareness, impact levels 1 to 4, review by the supervising agency, response deadlines, notification of affected people and evidence with chain of custody.";
+    ModuleComplianceSummary => "資通安全責任等級 A 至 E 的年度應辦事項、自評表與稽核作業。", "Responsibility levels A to E and their yearly duties, self-assessments and audit campaigns.";
+    ModuleNotYetActive => "此模組尚未啟用：以下僅列出名冊中已有的實際資料。", "This module is not active yet: below are only the real figures the registry already holds.";
+
+    // Agency registry.
+    AgenciesTitle => "機關名冊", "Agency registry";
+    AgenciesSearch => "搜尋機關名稱或代碼", "Search agency name or code";
+    AgenciesSearchButton => "搜尋", "Search";
+    AgenciesNoMatch => "沒有符合「{0}」的機關。", "No agency matches “{0}”.";
+    AgenciesEmpty => "名冊中尚無機關。請以 govsec agency import 匯入。", "The registry holds no agency yet. Import one with govsec agency import.";
+    AgenciesCount => "共 {0} 個機關", "{0} agencies";
+    AgenciesMatchCount => "{0} 個機關符合「{1}」", "{0} agencies match “{1}”";
+    AgencyNotFound => "找不到機關 {0}，或不在您的檢視範圍內。", "Agency {0} does not exist or is outside your scope.";
+    AgencyCode => "機關代碼", "Agency code";
+    AgencyNameZh => "機關名稱", "Name (Chinese)";
+    AgencyNameEn => "英文名稱", "Name (English)";
+    AgencyTier => "機關層級", "Tier";
+    AgencyParent => "上級機關", "Supervising agency";
+    AgencyNoParent => "（無，最上層機關）", "(none: a top-level agency)";
+    AgencyLevel => "資通安全責任等級", "Security responsibility level";
+    AgencyExchangeLayer => "公文交換層級", "Document-exchange layer";
+    AgencyExchangeCentre => "交換中心類型", "Exchange centre type";
+    AgencyContacts => "聯絡人", "Contacts";
+    AgencyWebsites => "網站", "Websites";
+    AgencySystems => "資訊系統", "Information systems";
+    AgencySubordinates => "所屬機關", "Subordinate agencies";
+    AgencySubtreeSize => "含所屬共 {0} 個機關", "{0} agencies including subordinates";
+    AgencyNone => "無", "None";
+    ContactName => "姓名", "Name";
+    ContactTitle => "職稱", "Title";
+    ContactEmail => "電子郵件", "E-mail";
+    ContactPhone => "電話", "Phone";
+    SystemName => "系統名稱", "System";
+    SystemCore => "核心系統", "Core system";
+    SystemVans => "納入 VANS", "Covered by VANS";
+    SystemEdr => "納入 EDR", "Covered by EDR";
+    Yes => "是", "Yes";
+    No => "否", "No";
+
+    // Tiers.
+    TierSecondLevel => "二級機關", "Second-level agency";
+    TierThirdLevel => "三級機關", "Third-level agency";
+    TierFourthLevel => "四級機關", "Fourth-level agency";
+    TierCityCounty => "縣市政府", "City or county government";
+    TierTownship => "鄉鎮市區公所", "Township or district office";
+    TierSchool => "學校", "School";
+    TierHospital => "醫院", "Hospital";
+    TierStateEnterprise => "國營事業", "State-owned enterprise";
+    TierOther => "其他", "Other";
+
+    // Document-exchange layers.
+    LayerManagement => "管理層", "Management layer";
+    LayerExchange => "交換層", "Exchange layer";
+    LayerTerminal => "終端層", "Terminal layer";
+    CentreShared => "共用", "Shared";
+    CentreSelfManaged => "自管", "Self-managed";
+    CentreSelfBuilt => "自建", "Self-built";
+
+    // Module pages.
+    WebPostureTitle => "網站安全", "Web posture";
+    WebPostureRegistered => "各層級登錄網站", "Registered websites by tier";
+    WebPostureHttpsShare => "網址為 https:// 的網站", "Websites registered with an https:// address";
+    WebPostureScanPending => "HTTPS 導入統計表（已導入、強制導入、導入比率）將由網站掃描器產生；目前尚未掃描。", "The HTTPS adoption table (adopted, enforced, ratio) comes from the website scanner; no scan has run yet.";
+    VansTitle => "弱點通報 (VANS)", "Vulnerability alerts (VANS)";
+    VansCoverageHeading => "核心系統之 VANS 與 EDR 涵蓋率", "VANS and EDR coverage of core systems";
+    VansCoreSystems => "核心系統", "Core systems";
+    VansCovered => "已納入 VANS", "Covered by VANS";
+    VansEdrCovered => "已納入 EDR", "Covered by EDR";
+    VansNotCovered => "未納入比率", "Share not covered";
+    VansUploadPending => "資產清冊上傳、弱點比對與修補追蹤尚未啟用。", "Inventory uploads, vulnerability matching and remediation tracking are not active yet.";
+    IncidentsTitle => "資安事件", "Incidents";
+    IncidentsPending => "事件通報、審核與時限追蹤尚未啟用；啟用後本頁列出進行中的事件及其時限。", "Incident reporting, review and deadline tracking are not active yet; once active this page lists incidents in progress with their clocks.";
+    ComplianceTitle => "法遵", "Compliance";
+    ComplianceLevelsHeading => "各資通安全責任等級機關數", "Agencies per responsibility level";
+    ComplianceLayersHeading => "公文交換系統層級", "Document-exchange system layers";
+    CompliancePending => "年度應辦事項、自評與稽核作業尚未啟用。", "Yearly duties, self-assessments and audit campaigns are not active yet.";
+    ColumnTier => "層級", "Tier";
+    ColumnCount => "數量", "Count";
+    ColumnLevel => "等級", "Level";
+    ColumnLayer => "層級", "Layer";
+    ColumnShare => "比率", "Share";
+    Total => "合計", "Total";
+
+    // Errors shown as pages.
+    ErrorNotFoundTitle => "找不到頁面", "Page not found";
+    ErrorNotFound => "您要找的頁面不存在。", "The page you asked for does not exist.";
+    ErrorInternalTitle => "系統錯誤", "Internal error";
+    ErrorInternal => "系統發生錯誤，已記錄。請稍後再試。", "Something went wrong on our side and it has been logged. Please try again later.";
+    BackToAgencies => "回到機關名冊", "Back to the agency registry";
+
+    // Registry import problems: `{0}` etc. are the offending values.
+    ProblemNotUtf8 => "不是 UTF-8 文字（可能是 Big5）；請另存為 UTF-8，或以 --encoding big5 匯入", "not UTF-8 text (perhaps Big5); save the file as UTF-8 or import it with --encoding big5";
+    ProblemNotDecodable => "無法以 {0} 解碼", "cannot be decoded as {0}";
+    ProblemUnreadableFile => "無法讀取檔案：{0}", "cannot read the file: {0}";
+    ProblemEmptyFile => "檔案沒有標題列", "the file has no header row";
+    ProblemUnknownColumn => "無法辨識的欄位「{0}」", "unknown column “{0}”";
+    ProblemDuplicateColumn => "欄位「{0}」重複出現", "column “{0}” appears twice";
+    ProblemMissingColumn => "缺少必要欄位「{0}」", "required column “{0}” is missing";
+    ProblemMissingValue => "「{0}」不可空白", "“{0}” must not be empty";
+    ProblemBadCode => "機關代碼「{0}」格式錯誤：應為 10 個數字或大寫英文字母", "agency code “{0}” is malformed: it must be 10 digits or capital letters";
+    ProblemBadTier => "機關層級「{0}」無法辨識；可用值：{1}", "unknown tier “{0}”; allowed: {1}";
+    ProblemBadLevel => "資通安全責任等級「{0}」錯誤：應為 A、B、C、D 或 E", "responsibility level “{0}” is invalid: it must be A, B, C, D or E";
+    ProblemBadLayer => "公文交換層級「{0}」無法辨識；可用值：管理層、交換層、終端層", "unknown document-exchange layer “{0}”; allowed: 管理層 (management), 交換層 (exchange), 終端層 (terminal)";
+    ProblemBadCentre => "交換中心類型「{0}」無法辨識；可用值：共用、自管、自建", "unknown exchange centre type “{0}”; allowed: 共用 (shared), 自管 (self-managed), 自建 (self-built)";
+    ProblemCentreWithoutExchange => "只有交換層機關可填交換中心類型", "only an exchange-layer agency has an exchange centre type";
+    ProblemExchangeWithoutCentre => "交換層機關須填交換中心類型（共用、自管、自建）", "an exchange-layer agency needs an exchange centre type (共用, 自管 or 自建)";
+    ProblemBadUrl => "網址「{0}」格式錯誤：{1}", "malformed URL “{0}”: {1}";
+    ProblemUrlScheme => "網址「{0}」須以 http:// 或 https:// 開頭", "URL “{0}” must start with http:// or https://";
+    ProblemUrlNoHost => "網址「{0}」沒有主機名稱", "URL “{0}” has no host name";
+    ProblemBadContact => "聯絡人「{0}」格式錯誤：應為 姓名|職稱|電子郵件|電話", "contact “{0}” is malformed: expected name|title|e-mail|phone";
+    ProblemBadEmail => "電子郵件「{0}」格式錯誤", "malformed e-mail address “{0}”";
+    ProblemBadSystem => "資訊系統「{0}」格式錯誤：應為 名稱|核心|VANS|EDR（是/否）", "information system “{0}” is malformed: expected name|core|VANS|EDR (yes/no)";
+    ProblemBadYesNo => "「{0}」不是 是/否", "“{0}” is not yes/no";
+    ProblemDuplicateCode => "機關代碼 {0} 在第 {1} 列已出現", "agency code {0} already appears on row {1}";
+    ProblemUnknownParent => "上級機關 {0} 不在檔案中，也不在名冊中", "supervising agency {0} is neither in the file nor in the registry";
+    ProblemSelfParent => "機關不可為自己的上級機關", "an agency cannot supervise itself";
+    ProblemCycle => "上級機關形成循環：{0}", "the supervising agencies form a cycle: {0}";
+    ProblemTooLong => "「{0}」超過 {1} 個字元", "“{0}” is longer than {1} characters";
+    ProblemTooManyRows => "檔案超過 {0} 列", "the file has more than {0} rows";
+    ImportRejected => "匯入已中止，未寫入任何資料：{0} 個錯誤", "import aborted, nothing was written: {0} errors";
+    ImportDone => "已匯入 {0} 個機關（新增 {1}、更新 {2}）", "imported {0} agencies ({1} new, {2} updated)";
+    ExportDone => "已匯出 {0} 個機關至 {1}", "exported {0} agencies to {1}";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_the_same_placeholders() {
+        for text in Text::ALL {
+            let zh = text.get(Lang::ZhTw);
+            let en = text.get(Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty(), "{text:?} is empty");
+            let placeholders = |s: &str| {
+                let mut found: Vec<usize> = (0..10)
+                    .filter(|i| s.contains(&format!("{{{i}}}")))
+                    .collect();
+                found.sort_unstable();
+                found
+            };
+            assert_eq!(
+                placeholders(zh),
+                placeholders(en),
+                "{text:?} placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn fill_replaces_positional_placeholders() {
+        let filled = Text::ImportDone.fill(Lang::En, &[&3, &2, &1]);
+        assert_eq!(filled, "imported 3 agencies (2 new, 1 updated)");
+        assert_eq!(
+            Text::AgenciesCount.fill(Lang::ZhTw, &[&200]),
+            "共 200 個機關"
+        );
+    }
+
+    #[test]
+    fn fill_keeps_braces_that_are_not_placeholders() {
+        assert_eq!(
+            Text::ProductName.fill(Lang::En, &[]),
+            Text::ProductName.get(Lang::En)
+        );
+    }
+
+    #[test]
+    fn language_tags_are_read_leniently() {
+        assert_eq!(Lang::from_tag("zh-TW"), Some(Lang::ZhTw));
+        assert_eq!(Lang::from_tag("zh_tw"), Some(Lang::ZhTw));
+        assert_eq!(Lang::from_tag("EN-us"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::from_locale("C.UTF-8"), None);
+    }
+}
