@@ -50,7 +50,7 @@ pub enum Column {
     ExchangeCentre,
     /// 聯絡人: `name|title|email|phone`, several separated by `;` or line breaks.
     Contacts,
-    /// 網站: URLs separated by `;`, line breaks or spaces.
+    /// 網站: URLs separated by `;` or line breaks.
     Websites,
     /// 資訊系統: `name|core|VANS|EDR`, several separated by `;` or line breaks.
     Systems,
@@ -814,11 +814,7 @@ fn parse_websites(
 ) -> Option<Vec<WebsiteUrl>> {
     let before = problems.len();
     let mut websites: Vec<WebsiteUrl> = Vec::new();
-    for entry in text
-        .split([';', '\n', ' ', '\t', '；'])
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
+    for entry in entries(text) {
         match WebsiteUrl::parse(entry) {
             Ok(url) => {
                 if !websites.contains(&url) {
