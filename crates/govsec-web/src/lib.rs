@@ -1,0 +1,192 @@
+//! The govsec web server: server-rendered HTML (readable without JavaScript), a JSON API,
+//! `/healthz` and `/metrics`.
+//!
+//! [`app`] builds the whole router from an [`AppState`]; tests call it directly, and
+//! [`serve`] runs it on a listener with graceful shutdown. Handlers are thin: they read the
+//! caller's language and scope through extractors, ask the store, and render.
+
+mod api;
+mod error;
+mod language;
+mod layout;
+mod metrics;
+mod pages;
+mod scope;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::routing::get;
+use govsec_core::Scope;
+use govsec_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use metrics::Metrics;
+
+/// Limits and settings of the web server.
+#[derive(Debug, Clone)]
+pub struct WebOptions {
+    /// A request that takes longer is answered 408 and its work dropped.
+    pub request_timeout: Duration,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// The scope every request works in. Until sign-in exists this is the operator's scope,
+    /// set when the server starts.
+    pub operator_scope: Scope,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions {
+            request_timeout: Duration::from_secs(30),
+            body_limit: 16 * 1024 * 1024,
+            operator_scope: Scope::National,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    options: WebOptions,
+    metrics: Metrics,
+}
+
+impl AppState {
+    /// State over a store with the given options.
+    pub fn new(store: Store, options: WebOptions) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                options,
+                metrics: Metrics::default(),
+            }),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub(crate) fn options(&self) -> &WebOptions {
+        &self.inner.options
+    }
+}
+
+/// Security headers on every response. The policy allows no script at all: the pages need none.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let options = state.options().clone();
+    let router = Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
+        .route("/static/govsec.css", get(stylesheet))
+        .fallback(pages::not_found);
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            options.request_timeout,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(options.body_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            options.body_limit,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .with_state(state)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, axum::Json<serde_json::Value>) {
+    let backend = match state.store().backend() {
+        govsec_store::BackendKind::Sqlite => "sqlite",
+        govsec_store::BackendKind::Postgres => "postgres",
+    };
+    match state.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": backend})),
+        ),
+        Err(error) => {
+            tracing::error!(%error, "health check: database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "database": backend})),
+            )
+        }
+    }
+}
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/govsec.css"),
+    )
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes the requests
+/// in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGTERM or Ctrl-C: what `govsec serve` waits for before shutting down.
+pub async fn termination_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,311 @@
+//! The web application over real databases, through `app()` and over a real socket.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use govsec_core::registry::{TextEncoding, read_registry};
+use govsec_core::{AgencyCode, Scope};
+use govsec_store::testing::{TestDatabase, every_backend};
+use govsec_web::{AppState, WebOptions, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const REGISTRY: &str = "code,name_zh,name_en,tier,parent,level,exchange_layer,exchange_centre,contacts,websites,systems\n\
+A00000000A,行政院,Executive Yuan,其他,,A,管理層,,,https://www.ey.gov.tw/,公文管理系統|是|是|是\n\
+301000000A,內政部,Ministry of the Interior,二級機關,A00000000A,A,交換層,自管,資安長|資安長|ciso@moi.gov.tw|02-2356-5000,https://www.moi.gov.tw/,戶役政資訊系統|是|否|是\n\
+301010000A,內政部警政署,National Police Agency,三級機關,301000000A,A,終端層,,,http://www.npa.gov.tw/,\n\
+303000000B,外交部,Ministry of Foreign Affairs,二級機關,A00000000A,A,終端層,,,https://www.mofa.gov.tw/,\n\
+379000000A,\"<script>alert(1)</script>臺北市政府\",Taipei City Government,縣市政府,,A,交換層,自建,,https://www.gov.taipei/,\n";
+
+async fn world() -> Vec<TestDatabase> {
+    let databases = every_backend().await;
+    for db in &databases {
+        db.store
+            .import_agencies(read_registry(
+                "agencies.csv",
+                REGISTRY.as_bytes(),
+                TextEncoding::Detect,
+            ))
+            .await
+            .unwrap();
+    }
+    databases
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn get(router: &axum::Router, path: &str, lang: Option<&str>) -> Answer {
+    let mut request = Request::get(path);
+    if let Some(lang) = lang {
+        request = request.header(header::COOKIE, format!("govsec_lang={lang}"));
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+fn national(db: &TestDatabase) -> axum::Router {
+    app(AppState::new(db.store.clone(), WebOptions::default()))
+}
+
+#[tokio::test]
+async fn the_tree_renders_in_chinese_by_default_and_in_english_on_request() {
+    for db in world().await {
+        let router = national(&db);
+        let zh = get(&router, "/agencies", None).await;
+        assert_eq!(zh.status, StatusCode::OK);
+        assert!(zh.body.contains("<html lang=\"zh-TW\">"));
+        assert!(
+            zh.body.contains("內政部警政署") && zh.body.contains("共 5 個機關"),
+            "{}",
+            zh.body
+        );
+        assert!(zh.body.contains("二級機關"));
+        assert!(zh.body.contains("href=\"/lang/en?next=/agencies\""));
+        let en = get(&router, "/agencies", Some("en")).await;
+        assert!(en.body.contains("<html lang=\"en\">"));
+        assert!(en.body.contains("National Police Agency") && en.body.contains("5 agencies"));
+        assert!(en.body.contains("Second-level agency"));
+        // Nesting: the police agency's list item lies inside the ministry's.
+        let ministry = en.body.find("Ministry of the Interior").unwrap();
+        let police = en.body.find("National Police Agency").unwrap();
+        let foreign = en.body.find("Ministry of Foreign Affairs").unwrap();
+        assert!(ministry < police && police < foreign);
+    }
+}
+
+#[tokio::test]
+async fn an_agency_page_renders_in_both_languages() {
+    for db in world().await {
+        let router = national(&db);
+        let zh = get(&router, "/agencies/301000000A", None).await;
+        assert_eq!(zh.status, StatusCode::OK);
+        for wanted in [
+            "內政部",
+            "資通安全責任等級",
+            "交換層",
+            "自管",
+            "戶役政資訊系統",
+            "ciso@moi.gov.tw",
+            "內政部警政署",
+            "行政院",
+        ] {
+            assert!(zh.body.contains(wanted), "missing {wanted}");
+        }
+        let en = get(&router, "/agencies/301000000A", Some("en")).await;
+        for wanted in [
+            "Ministry of the Interior",
+            "Security responsibility level",
+            "Exchange layer",
+            "Self-managed",
+            "Covered by VANS",
+            "Executive Yuan",
+        ] {
+            assert!(en.body.contains(wanted), "missing {wanted}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn user_text_is_escaped() {
+    for db in world().await {
+        let body = get(&national(&db), "/agencies", None).await.body;
+        assert!(!body.contains("<script>"));
+        assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;臺北市政府"));
+        let search = get(&national(&db), "/agencies?q=%3Cb%3E", None).await.body;
+        assert!(!search.contains("<b>") && search.contains("&lt;b&gt;"));
+    }
+}
+
+#[tokio::test]
+async fn search_finds_by_name_and_code() {
+    for db in world().await {
+        let router = national(&db);
+        let body = get(&router, "/agencies?q=%E8%AD%A6%E6%94%BF", None)
+            .await
+            .body;
+        assert!(
+            body.contains("內政部警政署") && !body.contains("外交部"),
+            "{body}"
+        );
+        let body = get(&router, "/agencies?q=303000000b", Some("en"))
+            .await
+            .body;
+        assert!(body.contains("Ministry of Foreign Affairs") && body.contains("1 agencies match"));
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_out_of_scope_agencies_are_not_found() {
+    for db in world().await {
+        let router = national(&db);
+        assert_eq!(
+            get(&router, "/agencies/999999999Z", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let bad = get(&router, "/agencies/..%2Fetc", Some("en")).await;
+        assert_eq!(bad.status, StatusCode::NOT_FOUND);
+        assert!(bad.body.contains("does not exist or is outside your scope"));
+        let ministry = app(AppState::new(
+            db.store.clone(),
+            WebOptions {
+                operator_scope: Scope::Subtree(AgencyCode::parse("301000000A").unwrap()),
+                ..WebOptions::default()
+            },
+        ));
+        assert_eq!(
+            get(&ministry, "/agencies/303000000B", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(&ministry, "/agencies/301010000A", None).await.status,
+            StatusCode::OK
+        );
+        let tree = get(&ministry, "/agencies", None).await.body;
+        assert!(tree.contains("共 2 個機關") && !tree.contains("外交部"));
+        let api = get(&ministry, "/api/v1/agencies/303000000B", None).await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
+        let list: serde_json::Value =
+            serde_json::from_str(&get(&ministry, "/api/v1/agencies", None).await.body).unwrap();
+        assert_eq!(list["agencies"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            get(&router, "/no/such/page", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn module_pages_show_real_registry_figures() {
+    for db in world().await {
+        let router = national(&db);
+        let vans = get(&router, "/vans", Some("en")).await;
+        assert_eq!(vans.status, StatusCode::OK);
+        // Two core systems, one not covered by VANS: 50.00 % uncovered.
+        assert!(vans.body.contains("50.00%"), "{}", vans.body);
+        let posture = get(&router, "/web-posture", None).await;
+        assert!(posture.body.contains("80.00%"), "{}", posture.body);
+        for path in ["/", "/incidents", "/compliance"] {
+            for lang in ["zh-TW", "en"] {
+                assert_eq!(
+                    get(&router, path, Some(lang)).await.status,
+                    StatusCode::OK,
+                    "{path} {lang}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn health_metrics_and_headers() {
+    for db in world().await {
+        let router = national(&db);
+        let health = get(&router, "/healthz", None).await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert!(health.body.contains("\"status\":\"ok\""));
+        get(&router, "/agencies/301000000A", None).await;
+        let metrics = get(&router, "/metrics", None).await;
+        assert!(
+            metrics.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain; version=0.0.4")
+        );
+        assert!(metrics.body.contains("govsec_http_requests_total{route=\"/agencies/{code}\",method=\"GET\",status=\"200\"} 1"), "{}", metrics.body);
+        assert!(metrics.body.contains(
+            "govsec_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"
+        ));
+        assert!(metrics.body.contains("govsec_registry_agencies 5"));
+        let page = get(&router, "/", None).await;
+        let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+        assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_a_cookie_and_only_goes_home_locally() {
+    for db in world().await {
+        let router = national(&db);
+        let answer = get(&router, "/lang/en?next=/agencies/301000000A", None).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+        assert_eq!(answer.headers[header::LOCATION], "/agencies/301000000A");
+        let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.starts_with("govsec_lang=en;") && cookie.contains("SameSite=Strict"));
+        let evil = get(&router, "/lang/zh-TW?next=//evil.example/", None).await;
+        assert_eq!(evil.headers[header::LOCATION], "/");
+        assert_eq!(
+            get(&router, "/lang/fr", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    for db in world().await {
+        let router = app(AppState::new(
+            db.store.clone(),
+            WebOptions {
+                body_limit: 1024,
+                ..WebOptions::default()
+            },
+        ));
+        let request = Request::get("/agencies")
+            .header(header::CONTENT_LENGTH, "4096")
+            .body(Body::from(vec![b'x'; 4096]))
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+}
+
+#[tokio::test]
+async fn a_real_socket_serves_and_shuts_down_gracefully() {
+    for db in world().await {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(govsec_web::serve(
+            listener,
+            AppState::new(db.store.clone(), WebOptions::default()),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http::<Body>();
+        let uri: axum::http::Uri = format!("http://{address}/agencies/303000000B")
+            .parse()
+            .unwrap();
+        let response = client.get(uri).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("外交部"));
+        stop.send(()).unwrap();
+        drop(client);
+        tokio::time::timeout(std::time::Duration::from_secs(10), server)
+            .await
+            .expect("server stops after the shutdown signal")
+            .unwrap()
+            .unwrap();
+    }
+}
