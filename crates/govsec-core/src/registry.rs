@@ -438,17 +438,16 @@ fn decode_text(bytes: &[u8], encoding: TextEncoding) -> Result<String, GridError
             .map(|text| text.into_owned())
             .ok_or((None, None, Problem::NotDecodable("Big5"))),
         TextEncoding::Utf8 | TextEncoding::Detect => {
-            if encoding == TextEncoding::Detect {
-                if let Some((found, _)) = encoding_rs::Encoding::for_bom(bytes) {
-                    if found != encoding_rs::UTF_8 {
-                        let (text, had_errors) = found.decode_with_bom_removal(bytes);
-                        return if had_errors {
-                            Err((None, None, Problem::NotDecodable(found.name())))
-                        } else {
-                            Ok(text.into_owned())
-                        };
-                    }
-                }
+            let bom = encoding_rs::Encoding::for_bom(bytes).map(|(found, _)| found);
+            if let Some(found) =
+                bom.filter(|f| encoding == TextEncoding::Detect && *f != encoding_rs::UTF_8)
+            {
+                let (text, had_errors) = found.decode_with_bom_removal(bytes);
+                return if had_errors {
+                    Err((None, None, Problem::NotDecodable(found.name())))
+                } else {
+                    Ok(text.into_owned())
+                };
             }
             let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             match std::str::from_utf8(bytes) {
@@ -550,12 +549,15 @@ fn parse_grid(parsed: &mut ParsedRegistry, grid: Grid) {
         let column = if header.trim().is_empty() {
             None
         } else if let Some(column) = Column::from_header(header) {
-            if parsed.column_positions.contains_key(&column) {
-                header_problems.push((index + 1, Problem::DuplicateColumn(header.to_owned())));
-                None
-            } else {
-                parsed.column_positions.insert(column, index + 1);
-                Some(column)
+            match parsed.column_positions.entry(column) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    header_problems.push((index + 1, Problem::DuplicateColumn(header.to_owned())));
+                    None
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(index + 1);
+                    Some(column)
+                }
             }
         } else {
             header_problems.push((index + 1, Problem::UnknownColumn(header.to_owned())));

@@ -251,6 +251,10 @@ catalogue! {
     ProblemTooManyRows => "檔案超過 {0} 列", "the file has more than {0} rows";
     ImportRejected => "匯入已中止，未寫入任何資料：{0} 個錯誤", "import aborted, nothing was written: {0} errors";
     ImportDone => "已匯入 {0} 個機關（新增 {1}、更新 {2}）", "imported {0} agencies ({1} new, {2} updated)";
+    DemoReady => "示範環境：{0}（{1}）", "demo world: {0} ({1})";
+    DemoOpen => "請以瀏覽器開啟 {0}（Ctrl-C 結束）", "open {0} in a browser (Ctrl-C to stop)";
+    ServeListening => "服務中：{0}", "listening on {0}";
+    MigrationsApplied => "資料庫結構已更新", "migrations applied";
     ExportDone => "已匯出 {0} 個機關至 {1}", "exported {0} agencies to {1}";
 }
 

@@ -36,13 +36,32 @@ fn agency_link(summary: &AgencySummary, lang: Lang) -> Markup {
     }
 }
 
+/// The top-level subtrees of a tree-ordered list, largest first (the Executive Yuan's before
+/// the local governments'), each kept in tree order.
+fn largest_subtrees_first(summaries: &[AgencySummary]) -> Vec<&AgencySummary> {
+    let mut blocks: Vec<&[AgencySummary]> = Vec::new();
+    let mut start = 0;
+    for index in 1..=summaries.len() {
+        let next_is_outside = summaries
+            .get(index)
+            .is_none_or(|next| !next.path.starts_with(&summaries[start].path));
+        if next_is_outside {
+            blocks.push(&summaries[start..index]);
+            start = index;
+        }
+    }
+    blocks.sort_by_key(|block| std::cmp::Reverse(block.len()));
+    blocks.into_iter().flatten().collect()
+}
+
 /// Renders summaries in tree order as nested lists: each agency's subtree follows it, so a stack
 /// of open ancestors is enough to nest them.
 fn tree_markup(summaries: &[AgencySummary], lang: Lang) -> Markup {
+    let summaries = largest_subtrees_first(summaries);
     let mut out = String::with_capacity(summaries.len() * 320);
     out.push_str("<ul class=\"tree\">");
     let mut open: Vec<&str> = Vec::new();
-    for (index, summary) in summaries.iter().enumerate() {
+    for (index, summary) in summaries.iter().copied().enumerate() {
         while let Some(top) = open.last() {
             if summary.path.starts_with(top) {
                 break;

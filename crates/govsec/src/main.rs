@@ -1,0 +1,131 @@
+//! The `govsec` command. It parses flags, reads the configuration, wires the library crates
+//! together and prints; the work itself lives in the libraries.
+//!
+//! Exit codes: 0 when the command ran, 2 for bad usage or bad input (the message names the file,
+//! row or field), 1 for an internal failure.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{GivenSettings, Settings};
+
+/// govsec: cybersecurity governance for a government and its agencies.
+#[derive(Debug, Parser)]
+#[command(name = "govsec", version, about)]
+struct Cli {
+    /// Configuration file (default: ./govsec.toml when it exists).
+    #[arg(long, global = true, env = "GOVSEC_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory holding the SQLite database and uploads (default: ./govsec-data).
+    #[arg(long, global = true, env = "GOVSEC_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: postgres://… for PostgreSQL (default: SQLite in the data directory).
+    #[arg(
+        long,
+        global = true,
+        env = "GOVSEC_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Language of messages: zh-TW (default) or en.
+    #[arg(long, global = true, env = "GOVSEC_LANG", value_name = "LANG")]
+    lang: Option<String>,
+    /// Log level: error, warn, info, debug or trace.
+    #[arg(long, global = true, env = "GOVSEC_LOG", value_name = "LEVEL")]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Creates a fresh demo world and serves the UI on it.
+    Demo(commands::demo::DemoArgs),
+    /// Serves the web UI and API.
+    Serve(commands::serve::ServeArgs),
+    /// Applies database migrations and exits.
+    Migrate,
+    /// The agency registry: import and export.
+    #[command(subcommand)]
+    Agency(commands::agency::AgencyCommand),
+    /// Benchmarks: national-scale data and load tests.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+/// How a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input or usage is wrong: exit code 2.
+    Input(String),
+    /// Something failed inside: exit code 1.
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::Internal(error)
+    }
+}
+
+fn init_logging(level: &str) {
+    let level = level.parse().unwrap_or(tracing::Level::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let given = GivenSettings {
+        config: cli.config,
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+        lang: cli.lang,
+        log: cli.log,
+    };
+    let result = Settings::resolve(given).and_then(|settings| {
+        init_logging(&settings.log);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| Failure::Internal(error.into()))?;
+        runtime.block_on(run(cli.command, settings))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(error)) => {
+            eprintln!("govsec: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
+    match command {
+        Command::Demo(args) => commands::demo::run(args, &settings).await,
+        Command::Serve(args) => commands::serve::run(args, &settings).await,
+        Command::Migrate => {
+            settings.open_store().await?;
+            eprintln!(
+                "govsec: {}",
+                govsec_i18n::Text::MigrationsApplied.get(settings.lang)
+            );
+            Ok(())
+        }
+        Command::Agency(command) => commands::agency::run(command, &settings).await,
+        Command::Bench(command) => commands::bench::run(command, &settings).await,
+    }
+}
