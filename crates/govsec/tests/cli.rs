@@ -1,0 +1,162 @@
+//! The `govsec` command as a user runs it: real processes, real databases, exit codes.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use govsec_store::testing::{every_backend, TestDatabase};
+
+fn govsec(db: &TestDatabase, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(args)
+        .arg("--database-url")
+        .arg(&db.url)
+        .arg("--lang")
+        .arg("en")
+        .env_remove("GOVSEC_CONFIG")
+        .output()
+        .expect("run govsec")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const HEADER: &str = "機關代碼,機關名稱,英文名稱,機關層級,上級機關代碼,資通安全責任等級,公文交換層級,交換中心類型,聯絡人,網站,資訊系統\n";
+
+fn good_registry() -> String {
+    format!(
+        "{HEADER}A00000000A,行政院,Executive Yuan,其他,,A,管理層,,,https://www.ey.gov.tw/,\n\
+301000000A,=內政部,Ministry of the Interior,二級機關,A00000000A,A,交換層,自管,資安長|資安長|ciso@moi.gov.tw|02-2356-5000,https://www.moi.gov.tw/,戶役政資訊系統|是|是|否\n"
+    )
+}
+
+#[tokio::test]
+async fn a_bad_import_lists_every_error_exits_2_and_writes_nothing() {
+    for db in every_backend().await {
+        let dir = tempfile::tempdir().unwrap();
+        let good = write(dir.path(), "good.csv", &good_registry());
+        assert!(govsec(&db, &["agency", "import", &good]).status.success());
+        let bad = write(
+            dir.path(),
+            "bad.csv",
+            &format!(
+                "{HEADER}303000000B,外交部,,二級機關,A00000000A,A,,,,https://www.mofa.gov.tw/,\n\
+305000000C,國防部,,二級機關,777777777Z,A,,,,,\n\
+307000000D,財政部,,二級機關,A00000000A,Q,,,,http//mof,\n\
+307000000D,財政部,,二級機關,A00000000A,A,,,,,\n\
+A00000000A,行政院,,其他,301000000A,A,,,,,\n"
+            ),
+        );
+        let output = govsec(&db, &["agency", "import", &bad]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        for wanted in [
+            format!("{bad}:3:5: supervising agency 777777777Z is neither in the file nor in the registry"),
+            format!("{bad}:4:6: responsibility level “Q” is invalid"),
+            format!("{bad}:4:10: malformed URL “http//mof”"),
+            format!("{bad}:5:1: agency code 307000000D already appears on row 4"),
+            format!("{bad}:6:5: the supervising agencies form a cycle"),
+            "import aborted, nothing was written: 5 errors".to_owned(),
+        ] {
+            assert!(stderr.contains(&wanted), "missing {wanted:?} in:\n{stderr}");
+        }
+        let export = govsec(&db, &["agency", "export", "--headers", "en"]);
+        assert!(export.status.success());
+        let text = String::from_utf8(export.stdout).unwrap();
+        assert_eq!(text.lines().count(), 3, "only the first import is there:\n{text}");
+        assert!(!text.contains("303000000B"));
+    }
+}
+
+#[tokio::test]
+async fn export_neutralises_formulas_and_round_trips_through_xlsx() {
+    for db in every_backend().await {
+        let dir = tempfile::tempdir().unwrap();
+        let good = write(dir.path(), "good.csv", &good_registry());
+        let imported = govsec(&db, &["agency", "import", &good, "--format", "json"]);
+        let summary: serde_json::Value = serde_json::from_slice(&imported.stdout).unwrap();
+        assert_eq!(summary["created"], 2);
+        let csv = String::from_utf8(govsec(&db, &["agency", "export"]).stdout).unwrap();
+        assert!(csv.starts_with("\u{feff}機關代碼,機關名稱"));
+        assert!(csv.contains(",'=內政部,"), "{csv}");
+        let xlsx = dir.path().join("registry.xlsx");
+        let xlsx = xlsx.to_str().unwrap();
+        let exported = govsec(&db, &["agency", "export", "--format", "xlsx", "--output", xlsx]);
+        assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+        let again = govsec(&db, &["agency", "import", xlsx, "--format", "json"]);
+        let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+        assert_eq!((summary["created"].as_i64(), summary["updated"].as_i64()), (Some(0), Some(2)));
+        let after = String::from_utf8(govsec(&db, &["agency", "export"]).stdout).unwrap();
+        assert_eq!(after, csv);
+        let subtree = String::from_utf8(govsec(&db, &["agency", "export", "--subtree", "301000000A"]).stdout).unwrap();
+        assert_eq!(subtree.lines().count(), 2);
+    }
+}
+
+#[tokio::test]
+async fn unreadable_files_and_bad_flags_exit_2_with_the_name() {
+    for db in every_backend().await {
+        let output = govsec(&db, &["agency", "import", "/nonexistent/agencies.csv"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/agencies.csv: cannot read the file"));
+        let output = govsec(&db, &["agency", "export", "--subtree", "bad"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("--subtree"));
+        let output = govsec(&db, &["agency", "import"]);
+        assert_eq!(output.status.code(), Some(2));
+    }
+}
+
+#[test]
+fn a_bad_configuration_file_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "govsec.toml", "[web]\nadress = \"x\"\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(["migrate", "--config", &config])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("govsec.toml") && stderr.contains("adress"), "{stderr}");
+}
+
+#[test]
+fn the_demo_serves_the_agency_tree_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(["demo", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("GOVSEC_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().trim_end_matches('/').to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line:?}");
+    let address = base.trim_start_matches("http://").to_owned();
+    let fetch = |path: &str, lang: &str| -> String {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nCookie: govsec_lang={lang}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let zh = fetch("/agencies", "zh-TW");
+    assert!(zh.starts_with("HTTP/1.1 200"));
+    for name in ["行政院", "內政部", "臺北市政府", "連江縣政府"] {
+        assert!(zh.contains(name), "missing {name}");
+    }
+    let en = fetch("/agencies", "en");
+    assert!(en.contains("Executive Yuan") && en.contains("Ministry of the Interior"));
+    let agency = fetch("/agencies/A00000000A", "en");
+    assert!(agency.starts_with("HTTP/1.1 200") && agency.contains("Subordinate agencies"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(dir.path().join("demo.sqlite3").exists());
+}
