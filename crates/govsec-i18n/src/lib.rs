@@ -254,6 +254,8 @@ catalogue! {
     DemoReady => "示範環境：{0}（{1}）", "demo world: {0} ({1})";
     DemoOpen => "請以瀏覽器開啟 {0}（Ctrl-C 結束）", "open {0} in a browser (Ctrl-C to stop)";
     ServeListening => "服務中：{0}", "listening on {0}";
+    CannotListen => "--addr {0}：無法監聽：{1}", "--addr {0}: cannot listen: {1}";
+    UnknownLanguage => "{0}：lang：無法辨識的語言「{1}」；請用 zh-TW 或 en", "{0}: lang: unknown language “{1}”; use zh-TW or en";
     MigrationsApplied => "資料庫結構已更新", "migrations applied";
     ExportDone => "已匯出 {0} 個機關至 {1}", "exported {0} agencies to {1}";
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use govsec_core::{AgencyCode, Scope};
-use govsec_i18n::Lang;
+use govsec_i18n::{Lang, Text};
 use serde::Deserialize;
 
 use crate::Failure;
@@ -93,16 +93,17 @@ impl Settings {
         let lang_text = given.lang.clone().or(file.lang.clone());
         let lang = match lang_text {
             Some(text) => Lang::from_tag(&text).ok_or_else(|| {
-                Failure::Input(format!(
-                    "{origin}: lang: unknown language {text:?}; use zh-TW or en"
-                ))
+                Failure::Input(Text::UnknownLanguage.fill(Lang::default(), &[&origin, &text]))
             })?,
             None => Lang::default(),
         };
         let operator_scope = match file.web.operator_scope.as_deref() {
             None | Some("national") => Scope::National,
-            Some(code) => Scope::Subtree(AgencyCode::parse(code).map_err(|error| {
-                Failure::Input(format!("{origin}: web.operator_scope: {error}"))
+            Some(code) => Scope::Subtree(AgencyCode::parse(code).map_err(|_| {
+                Failure::Input(format!(
+                    "{origin}: web.operator_scope: {}",
+                    Text::ProblemBadCode.fill(lang, &[&code])
+                ))
             })?),
         };
         let data_dir_given = given.data_dir.is_some() || file.data_dir.is_some();
@@ -142,8 +143,13 @@ impl Settings {
 }
 
 fn read_file(path: &Path) -> Result<ConfigFile, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Failure::Input(format!("{}: cannot read: {error}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Failure::Input(format!(
+            "{}: {}",
+            path.display(),
+            Text::ProblemUnreadableFile.fill(Lang::default(), &[&error])
+        ))
+    })?;
     toml::from_str(&text).map_err(|error| {
         Failure::Input(format!(
             "{}: {}",

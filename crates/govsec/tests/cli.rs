@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use govsec_store::testing::{every_backend, TestDatabase};
+use govsec_store::testing::{TestDatabase, every_backend};
 
 fn govsec(db: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govsec"))
@@ -54,7 +54,9 @@ A00000000A,行政院,,其他,301000000A,A,,,,,\n"
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8(output.stderr).unwrap();
         for wanted in [
-            format!("{bad}:3:5: supervising agency 777777777Z is neither in the file nor in the registry"),
+            format!(
+                "{bad}:3:5: supervising agency 777777777Z is neither in the file nor in the registry"
+            ),
             format!("{bad}:4:6: responsibility level “Q” is invalid"),
             format!("{bad}:4:10: malformed URL “http//mof”"),
             format!("{bad}:5:1: agency code 307000000D already appears on row 4"),
@@ -66,7 +68,11 @@ A00000000A,行政院,,其他,301000000A,A,,,,,\n"
         let export = govsec(&db, &["agency", "export", "--headers", "en"]);
         assert!(export.status.success());
         let text = String::from_utf8(export.stdout).unwrap();
-        assert_eq!(text.lines().count(), 3, "only the first import is there:\n{text}");
+        assert_eq!(
+            text.lines().count(),
+            3,
+            "only the first import is there:\n{text}"
+        );
         assert!(!text.contains("303000000B"));
     }
 }
@@ -84,14 +90,26 @@ async fn export_neutralises_formulas_and_round_trips_through_xlsx() {
         assert!(csv.contains(",'=內政部,"), "{csv}");
         let xlsx = dir.path().join("registry.xlsx");
         let xlsx = xlsx.to_str().unwrap();
-        let exported = govsec(&db, &["agency", "export", "--format", "xlsx", "--output", xlsx]);
-        assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+        let exported = govsec(
+            &db,
+            &["agency", "export", "--format", "xlsx", "--output", xlsx],
+        );
+        assert!(
+            exported.status.success(),
+            "{}",
+            String::from_utf8_lossy(&exported.stderr)
+        );
         let again = govsec(&db, &["agency", "import", xlsx, "--format", "json"]);
         let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
-        assert_eq!((summary["created"].as_i64(), summary["updated"].as_i64()), (Some(0), Some(2)));
+        assert_eq!(
+            (summary["created"].as_i64(), summary["updated"].as_i64()),
+            (Some(0), Some(2))
+        );
         let after = String::from_utf8(govsec(&db, &["agency", "export"]).stdout).unwrap();
         assert_eq!(after, csv);
-        let subtree = String::from_utf8(govsec(&db, &["agency", "export", "--subtree", "301000000A"]).stdout).unwrap();
+        let subtree =
+            String::from_utf8(govsec(&db, &["agency", "export", "--subtree", "301000000A"]).stdout)
+                .unwrap();
         assert_eq!(subtree.lines().count(), 2);
     }
 }
@@ -101,7 +119,10 @@ async fn unreadable_files_and_bad_flags_exit_2_with_the_name() {
     for db in every_backend().await {
         let output = govsec(&db, &["agency", "import", "/nonexistent/agencies.csv"]);
         assert_eq!(output.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/agencies.csv: cannot read the file"));
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .contains("/nonexistent/agencies.csv: cannot read the file")
+        );
         let output = govsec(&db, &["agency", "export", "--subtree", "bad"]);
         assert_eq!(output.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&output.stderr).contains("--subtree"));
@@ -120,7 +141,10 @@ fn a_bad_configuration_file_exits_2_naming_it() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("govsec.toml") && stderr.contains("adress"), "{stderr}");
+    assert!(
+        stderr.contains("govsec.toml") && stderr.contains("adress"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -135,7 +159,9 @@ fn the_demo_serves_the_agency_tree_in_both_languages() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let base = line.trim().trim_end_matches('/').to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{line:?}");
     let address = base.trim_start_matches("http://").to_owned();
@@ -159,4 +185,50 @@ fn the_demo_serves_the_agency_tree_in_both_languages() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(dir.path().join("demo.sqlite3").exists());
+}
+
+#[test]
+fn serve_shuts_down_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--lang",
+            "en",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env_remove("GOVSEC_DATABASE_URL")
+        .env_remove("GOVSEC_CONFIG")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("listening on") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "serve exited before listening"
+        );
+    }
+    let address = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    std::net::TcpStream::connect(&address).expect("serve accepts connections");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "serve exited with {status} after SIGTERM");
+    assert!(dir.path().join("govsec.sqlite3").exists());
 }

@@ -164,10 +164,12 @@ async fn export(
     settings: &Settings,
 ) -> Result<(), Failure> {
     let scope = match subtree {
-        Some(code) => Scope::Subtree(
-            AgencyCode::parse(&code)
-                .map_err(|error| Failure::Input(format!("--subtree: {error}")))?,
-        ),
+        Some(code) => Scope::Subtree(AgencyCode::parse(&code).map_err(|_| {
+            Failure::Input(format!(
+                "--subtree: {}",
+                Text::ProblemBadCode.fill(settings.lang, &[&code])
+            ))
+        })?),
         None => settings.operator_scope.clone(),
     };
     let language = match headers {

@@ -1,6 +1,7 @@
 //! `govsec serve`: the web UI and API on the configured database.
 
 use anyhow::Context;
+use govsec_i18n::Text;
 use govsec_store::Store;
 use govsec_web::{AppState, WebOptions};
 
@@ -32,9 +33,9 @@ pub async fn serve_store(
     addr: &str,
     announce: impl FnOnce(&str),
 ) -> Result<(), Failure> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|error| Failure::Input(format!("--addr {addr}: cannot listen: {error}")))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| {
+        Failure::Input(Text::CannotListen.fill(settings.lang, &[&addr, &error]))
+    })?;
     let local = listener.local_addr().context("reading the bound address")?;
     announce(&format!("http://{local}/"));
     tracing::info!(address = %local, "serving");
@@ -59,10 +60,7 @@ pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
         .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
     let lang = settings.lang;
     serve_store(store, settings, &addr, |url| {
-        eprintln!(
-            "govsec: {}",
-            govsec_i18n::Text::ServeListening.fill(lang, &[&url])
-        )
+        eprintln!("govsec: {}", Text::ServeListening.fill(lang, &[&url]))
     })
     .await
 }
