@@ -7,7 +7,7 @@
 use crate::AgencyCode;
 
 /// The agencies a caller may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every agency: the national authority.
     National,

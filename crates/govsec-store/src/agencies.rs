@@ -232,6 +232,13 @@ impl Store {
         rows.into_iter().map(AgencyRow::summary).collect()
     }
 
+    /// The registry's revision: it changes with every write, so whatever was computed from the
+    /// registry at one revision stays valid until it changes.
+    pub async fn registry_revision(&self) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT revision FROM registry_revision WHERE id = 1";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+    }
+
     /// How many agencies the scope holds.
     pub async fn count_agencies(&self, scope: &Scope) -> Result<i64, StoreError> {
         const SQL: &str = concat!("SELECT COUNT(*) FROM agencies a WHERE ", in_scope!("a"));
@@ -303,8 +310,8 @@ impl Store {
         self.assemble(summaries, &scope_root(scope), None).await
     }
 
-    /// Adds contacts, websites and systems to summaries, reading each table once for the whole
-    /// scope (or for one agency).
+    /// Adds contacts, websites and systems to summaries, reading each table once: for the
+    /// whole scope, or by index for one agency whose scope the caller has already checked.
     async fn assemble(
         &self,
         summaries: Vec<AgencySummary>,
@@ -315,23 +322,37 @@ impl Store {
             "SELECT c.agency_code, c.name, c.title, c.email, c.phone FROM agency_contacts c ",
             "JOIN agencies a ON a.code = c.agency_code WHERE ",
             in_scope!("a"),
-            " AND ($2 IS NULL OR c.agency_code = $2) ORDER BY c.agency_code, c.position"
+            " ORDER BY c.agency_code, c.position"
         );
         const WEBSITES: &str = concat!(
             "SELECT w.agency_code, w.url FROM agency_websites w ",
             "JOIN agencies a ON a.code = w.agency_code WHERE ",
             in_scope!("a"),
-            " AND ($2 IS NULL OR w.agency_code = $2) ORDER BY w.agency_code, w.position"
+            " ORDER BY w.agency_code, w.position"
         );
         const SYSTEMS: &str = concat!(
             "SELECT i.agency_code, i.name, i.core, i.covered_by_vans, i.covered_by_edr FROM information_systems i ",
             "JOIN agencies a ON a.code = i.agency_code WHERE ",
             in_scope!("a"),
-            " AND ($2 IS NULL OR i.agency_code = $2) ORDER BY i.agency_code, i.position"
+            " ORDER BY i.agency_code, i.position"
         );
-        let contacts: Vec<ContactRow> = on_pool!(self, pool => sqlx::query_as(CONTACTS).bind(root).bind(only).fetch_all(pool).await?);
-        let websites: Vec<WebsiteRow> = on_pool!(self, pool => sqlx::query_as(WEBSITES).bind(root).bind(only).fetch_all(pool).await?);
-        let systems: Vec<SystemRow> = on_pool!(self, pool => sqlx::query_as(SYSTEMS).bind(root).bind(only).fetch_all(pool).await?);
+        const CONTACTS_OF_ONE: &str = "SELECT agency_code, name, title, email, phone FROM agency_contacts WHERE agency_code = $1 ORDER BY position";
+        const WEBSITES_OF_ONE: &str =
+            "SELECT agency_code, url FROM agency_websites WHERE agency_code = $1 ORDER BY position";
+        const SYSTEMS_OF_ONE: &str = "SELECT agency_code, name, core, covered_by_vans, covered_by_edr FROM information_systems WHERE agency_code = $1 ORDER BY position";
+        let (contacts, websites, systems): (Vec<ContactRow>, Vec<WebsiteRow>, Vec<SystemRow>) =
+            match only {
+                Some(code) => on_pool!(self, pool => (
+                    sqlx::query_as(CONTACTS_OF_ONE).bind(code).fetch_all(pool).await?,
+                    sqlx::query_as(WEBSITES_OF_ONE).bind(code).fetch_all(pool).await?,
+                    sqlx::query_as(SYSTEMS_OF_ONE).bind(code).fetch_all(pool).await?,
+                )),
+                None => on_pool!(self, pool => (
+                    sqlx::query_as(CONTACTS).bind(root).fetch_all(pool).await?,
+                    sqlx::query_as(WEBSITES).bind(root).fetch_all(pool).await?,
+                    sqlx::query_as(SYSTEMS).bind(root).fetch_all(pool).await?,
+                )),
+            };
         let mut agencies: Vec<Agency> = summaries
             .into_iter()
             .map(|s| Agency {
@@ -565,6 +586,7 @@ impl Store {
             for (code, path) in &plan.paths {
                 sqlx::query(UPDATE_PATH).bind(code.as_str()).bind(path.as_str()).execute(&mut *tx).await?;
             }
+            sqlx::query("UPDATE registry_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(ImportOutcome { created: plan.created, updated: plan.updated })
         })

@@ -38,8 +38,10 @@ async fn import(store: &Store, text: &str) -> Result<govsec_store::ImportOutcome
 async fn an_import_is_read_back_in_tree_order() {
     for db in every_backend().await {
         let store = &db.store;
+        assert_eq!(store.registry_revision().await.unwrap(), 0);
         let outcome = import(store, &registry()).await.unwrap();
         assert_eq!((outcome.created, outcome.updated), (6, 0));
+        assert_eq!(store.registry_revision().await.unwrap(), 1);
         let summaries = store.agency_summaries(&Scope::National).await.unwrap();
         let codes: Vec<&str> = summaries.iter().map(|s| s.code.as_str()).collect();
         // Tree order: each agency directly before its subtree.
@@ -161,7 +163,13 @@ async fn a_rejected_import_writes_nothing() {
 307000000D,財政部,,二級機關,888888888Z,A,,,,,\n\
 309000000E,教育部,,二級機關,A00000000A,G,,,,not a url,\n"
         );
+        let revision = store.registry_revision().await.unwrap();
         let error = import(store, &text).await.unwrap_err();
+        assert_eq!(
+            store.registry_revision().await.unwrap(),
+            revision,
+            "a rejected import changes nothing"
+        );
         let StoreError::Rejected(Error::ImportRejected { problems, .. }) = error else {
             panic!("expected a rejection, got {error:?}");
         };

@@ -6,6 +6,7 @@
 //! caller's language and scope through extractors, ask the store, and render.
 
 mod api;
+mod cache;
 mod error;
 mod language;
 mod layout;
@@ -57,6 +58,7 @@ struct Inner {
     store: Store,
     options: WebOptions,
     metrics: Metrics,
+    cache: cache::RegistryCache,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
                 store,
                 options,
                 metrics: Metrics::default(),
+                cache: cache::RegistryCache::default(),
             }),
         }
     }
@@ -77,6 +80,10 @@ impl AppState {
 
     pub(crate) fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    pub(crate) fn cache(&self) -> &cache::RegistryCache {
+        &self.inner.cache
     }
 
     pub(crate) fn options(&self) -> &WebOptions {

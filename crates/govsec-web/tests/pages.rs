@@ -309,3 +309,43 @@ async fn a_real_socket_serves_and_shuts_down_gracefully() {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn cached_pages_follow_every_import() {
+    for db in world().await {
+        let router = national(&db);
+        assert!(
+            get(&router, "/agencies", None)
+                .await
+                .body
+                .contains("共 5 個機關")
+        );
+        assert!(
+            get(&router, "/vans", Some("en"))
+                .await
+                .body
+                .contains("50.00%")
+        );
+        let more = "code,name_zh,tier,parent,level,systems\n305000000C,國防部,二級機關,A00000000A,A,軍事資訊系統|是|是|是\n";
+        db.store
+            .import_agencies(read_registry(
+                "more.csv",
+                more.as_bytes(),
+                TextEncoding::Detect,
+            ))
+            .await
+            .unwrap();
+        let tree = get(&router, "/agencies", None).await.body;
+        assert!(
+            tree.contains("共 6 個機關") && tree.contains("國防部"),
+            "{tree}"
+        );
+        // Three core systems now, one not covered by VANS.
+        assert!(
+            get(&router, "/vans", Some("en"))
+                .await
+                .body
+                .contains("33.33%")
+        );
+    }
+}

@@ -111,14 +111,14 @@ pub async fn tree(
     uri: OriginalUri,
     Query(query): Query<TreeQuery>,
 ) -> Result<Markup, PageError> {
-    let summaries = state
-        .store()
-        .agency_summaries(&scope)
-        .await
-        .map_err(PageError::internal(lang))?;
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let content = match needle {
         Some(needle) => {
+            let summaries = state
+                .store()
+                .agency_summaries(&scope)
+                .await
+                .map_err(PageError::internal(lang))?;
             let found: Vec<&AgencySummary> =
                 summaries.iter().filter(|s| matches(s, needle)).collect();
             html! {
@@ -130,13 +130,23 @@ pub async fn tree(
                 }
             }
         }
-        None if summaries.is_empty() => {
-            html! { p class="notice" { (Text::AgenciesEmpty.get(lang)) } }
+        None => {
+            let tree = state
+                .cache()
+                .tree(state.store(), &scope, lang, |summaries| {
+                    tree_markup(summaries, lang).into_string()
+                })
+                .await
+                .map_err(PageError::internal(lang))?;
+            if tree.agencies == 0 {
+                html! { p class="notice" { (Text::AgenciesEmpty.get(lang)) } }
+            } else {
+                html! {
+                    p { (Text::AgenciesCount.fill(lang, &[&tree.agencies])) }
+                    (PreEscaped(tree.html.as_str()))
+                }
+            }
         }
-        None => html! {
-            p { (Text::AgenciesCount.fill(lang, &[&summaries.len()])) }
-            (tree_markup(&summaries, lang))
-        },
     };
     Ok(page(
         lang,

@@ -42,8 +42,8 @@ async fn home(
     uri: OriginalUri,
 ) -> Result<Markup, PageError> {
     let statistics = state
-        .store()
-        .registry_statistics(&scope)
+        .cache()
+        .statistics(state.store(), &scope)
         .await
         .map_err(PageError::internal(lang))?;
     let total = statistics.total();

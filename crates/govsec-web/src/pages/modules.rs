@@ -20,8 +20,8 @@ pub async fn web_posture(
     uri: OriginalUri,
 ) -> Result<Markup, PageError> {
     let statistics = state
-        .store()
-        .registry_statistics(&scope)
+        .cache()
+        .statistics(state.store(), &scope)
         .await
         .map_err(PageError::internal(lang))?;
     let total = statistics.total();
@@ -64,8 +64,8 @@ pub async fn vans(
     uri: OriginalUri,
 ) -> Result<Markup, PageError> {
     let statistics = state
-        .store()
-        .registry_statistics(&scope)
+        .cache()
+        .statistics(state.store(), &scope)
         .await
         .map_err(PageError::internal(lang))?;
     let total = statistics.total();
@@ -126,8 +126,8 @@ pub async fn compliance(
     uri: OriginalUri,
 ) -> Result<Markup, PageError> {
     let statistics = state
-        .store()
-        .registry_statistics(&scope)
+        .cache()
+        .statistics(state.store(), &scope)
         .await
         .map_err(PageError::internal(lang))?;
     Ok(page(
