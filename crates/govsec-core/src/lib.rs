@@ -5,6 +5,7 @@
 //! and the web and command-line front ends (`govsec-web`, `govsec`) present them.
 
 pub mod agency;
+pub mod audit;
 pub mod error;
 pub mod registry;
 pub mod scope;

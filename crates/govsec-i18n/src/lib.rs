@@ -256,6 +256,14 @@ catalogue! {
     ServeListening => "服務中：{0}", "listening on {0}";
     CannotListen => "--addr {0}：無法監聽：{1}", "--addr {0}: cannot listen: {1}";
     UnknownLanguage => "{0}：lang：無法辨識的語言「{1}」；請用 zh-TW 或 en", "{0}: lang: unknown language “{1}”; use zh-TW or en";
+    AuditIntact => "稽核紀錄完整：{0} 筆，最新一筆 {1}，雜湊 {2}", "audit log intact: {0} entries, newest {1}, hash {2}";
+    AuditTampered => "稽核紀錄遭竄改：{0}", "audit log tampered with: {0}";
+    AuditModified => "第 {0} 筆被修改", "entry {0} was modified";
+    AuditDeleted => "第 {0} 至 {1} 筆被刪除", "entries {0} to {1} were deleted";
+    AuditInserted => "第 {0} 筆為插入", "entry {0} was inserted";
+    AuditReordered => "順序被更動：第 {0} 筆接在第 {1} 筆之後", "entries were reordered: entry {0} follows entry {1}";
+    AuditAnchorMissing => "先前記下的第 {0} 筆已不在紀錄鏈中", "the anchored entry {0} is no longer in the chain";
+    BadAnchor => "--anchor：應為 序號:雜湊（govsec audit verify 所印出者）", "--anchor: expected SEQUENCE:HASH as govsec audit verify prints it";
     MigrationsApplied => "資料庫結構已更新", "migrations applied";
     ExportDone => "已匯出 {0} 個機關至 {1}", "exported {0} agencies to {1}";
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use govsec_core::audit::Actor;
 use govsec_core::registry::{self, ParsedRegistry};
 use govsec_core::{
     Agency, AgencyCode, CentreType, Contact, EmailAddress, ExchangeLayer, InformationSystem,
@@ -11,7 +12,8 @@ use govsec_core::{
 };
 use serde::Serialize;
 
-use crate::{Store, StoreError, on_pool};
+use crate::audit::append_audit;
+use crate::{Store, StoreError, begin_write, on_pool};
 
 /// The SQL condition that keeps agency rows (aliased `$alias`) inside the scope bound as `$1`:
 /// NULL for the national scope, else the subtree root's code, whose ancestry path bounds an
@@ -505,6 +507,7 @@ impl Store {
     pub async fn import_agencies(
         &self,
         parsed: ParsedRegistry,
+        actor: &Actor,
     ) -> Result<ImportOutcome, StoreError> {
         const EXISTING: &str = "SELECT code, parent_code FROM agencies";
         const UPSERT: &str = "INSERT INTO agencies (code, name_zh, name_en, tier, parent_code, level, exchange_layer, exchange_centre, path, created_at, updated_at) \
@@ -523,19 +526,13 @@ impl Store {
 
         let now = Utc::now();
         on_pool!(self, pool => {
-            let mut tx = match self.backend() {
-                crate::BackendKind::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-                crate::BackendKind::Postgres => {
-                    let mut tx = pool.begin().await?;
-                    sqlx::query("LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
-                    tx
-                }
-            };
+            let mut tx = begin_write!(self, pool, "agencies, audit_log");
             let rows: Vec<(String, Option<String>)> = sqlx::query_as(EXISTING).fetch_all(&mut *tx).await?;
             let mut existing = HashMap::with_capacity(rows.len());
             for (code, parent) in rows {
                 existing.insert(parse_code(&code)?, parent.as_deref().map(parse_code).transpose()?);
             }
+            let file = parsed.file.clone();
             let plan = registry::check_import(parsed, &existing)?;
             let paths: HashMap<&AgencyCode, &String> = plan.paths.iter().map(|(c, p)| (c, p)).collect();
             for agency in &plan.agencies {
@@ -587,6 +584,8 @@ impl Store {
                 sqlx::query(UPDATE_PATH).bind(code.as_str()).bind(path.as_str()).execute(&mut *tx).await?;
             }
             sqlx::query("UPDATE registry_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *tx).await?;
+            let object = format!("{file} ({} new, {} updated)", plan.created, plan.updated);
+            append_audit!(tx, actor.record(crate::now_text(), "registry.import", &object));
             tx.commit().await?;
             Ok(ImportOutcome { created: plan.created, updated: plan.updated })
         })

@@ -10,6 +10,7 @@
 //! query can forget to restrict itself to the caller's agency subtree.
 
 mod agencies;
+mod audit;
 mod error;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -54,6 +55,35 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// Begins a write transaction on `$pool` that holds the write lock of the tables named (a
+/// string literal, comma-separated): SQLite takes its one database lock at BEGIN IMMEDIATE;
+/// PostgreSQL locks the tables in a mode that conflicts with itself, so writers take turns and
+/// readers go on.
+macro_rules! begin_write {
+    ($store:expr, $pool:ident, $tables:literal) => {
+        match $store.backend() {
+            $crate::BackendKind::Sqlite => $pool.begin_with("BEGIN IMMEDIATE").await?,
+            $crate::BackendKind::Postgres => {
+                let mut tx = $pool.begin().await?;
+                sqlx::query(concat!(
+                    "LOCK TABLE ",
+                    $tables,
+                    " IN SHARE ROW EXCLUSIVE MODE"
+                ))
+                .execute(&mut *tx)
+                .await?;
+                tx
+            }
+        }
+    };
+}
+pub(crate) use begin_write;
+
+/// The current time as the audit log writes it: RFC 3339, UTC, microseconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
 
 /// Which database a store is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

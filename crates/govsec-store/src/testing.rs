@@ -81,6 +81,17 @@ pub async fn postgres() -> Option<TestDatabase> {
     })
 }
 
+impl TestDatabase {
+    /// Runs SQL directly on the database, bypassing govsec: how a test plays an intruder with
+    /// database access.
+    pub async fn tamper(&self, sql: &str) {
+        self.store
+            .execute_admin(sql)
+            .await
+            .expect("tampering statement");
+    }
+}
+
 /// Every backend available: SQLite, then PostgreSQL when configured.
 pub async fn every_backend() -> Vec<TestDatabase> {
     let mut databases = vec![sqlite().await];

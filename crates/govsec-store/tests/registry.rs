@@ -1,6 +1,7 @@
 //! The agency registry against real databases: SQLite always, PostgreSQL when
 //! `GOVSEC_TEST_DATABASE_URL` is set. Every test runs the same body on each backend.
 
+use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
 use govsec_core::{AgencyCode, CentreType, Error, ExchangeLayer, Scope, Tier};
 use govsec_store::testing::every_backend;
@@ -26,11 +27,10 @@ fn code(text: &str) -> AgencyCode {
 
 async fn import(store: &Store, text: &str) -> Result<govsec_store::ImportOutcome, StoreError> {
     store
-        .import_agencies(read_registry(
-            "agencies.csv",
-            text.as_bytes(),
-            TextEncoding::Detect,
-        ))
+        .import_agencies(
+            read_registry("agencies.csv", text.as_bytes(), TextEncoding::Detect),
+            &Actor::command_line(),
+        )
         .await
 }
 

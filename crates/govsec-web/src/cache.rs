@@ -22,29 +22,23 @@ pub struct RenderedTree {
     pub agencies: usize,
 }
 
+/// Values computed at a registry revision, by key.
+type AtRevision<K, V> = Mutex<HashMap<K, (i64, Arc<V>)>>;
+
 #[derive(Default)]
 pub struct RegistryCache {
-    trees: Mutex<HashMap<(Scope, Lang), (i64, Arc<RenderedTree>)>>,
-    statistics: Mutex<HashMap<Scope, (i64, Arc<RegistryStatistics>)>>,
+    trees: AtRevision<(Scope, Lang), RenderedTree>,
+    statistics: AtRevision<Scope, RegistryStatistics>,
 }
 
-fn lookup<K: Hash + Eq, V>(
-    map: &Mutex<HashMap<K, (i64, Arc<V>)>>,
-    key: &K,
-    revision: i64,
-) -> Option<Arc<V>> {
+fn lookup<K: Hash + Eq, V>(map: &AtRevision<K, V>, key: &K, revision: i64) -> Option<Arc<V>> {
     let map = map.lock().ok()?;
     map.get(key)
         .filter(|(at, _)| *at == revision)
         .map(|(_, value)| value.clone())
 }
 
-fn remember<K: Hash + Eq, V>(
-    map: &Mutex<HashMap<K, (i64, Arc<V>)>>,
-    key: K,
-    revision: i64,
-    value: Arc<V>,
-) {
+fn remember<K: Hash + Eq, V>(map: &AtRevision<K, V>, key: K, revision: i64, value: Arc<V>) {
     if let Ok(mut map) = map.lock() {
         if map.len() >= MAX_ENTRIES {
             map.retain(|_, (at, _)| *at == revision);

@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
 use govsec_core::{AgencyCode, Scope};
 use govsec_store::testing::{TestDatabase, every_backend};
@@ -20,11 +21,10 @@ async fn world() -> Vec<TestDatabase> {
     let databases = every_backend().await;
     for db in &databases {
         db.store
-            .import_agencies(read_registry(
-                "agencies.csv",
-                REGISTRY.as_bytes(),
-                TextEncoding::Detect,
-            ))
+            .import_agencies(
+                read_registry("agencies.csv", REGISTRY.as_bytes(), TextEncoding::Detect),
+                &Actor::command_line(),
+            )
             .await
             .unwrap();
     }
@@ -328,11 +328,10 @@ async fn cached_pages_follow_every_import() {
         );
         let more = "code,name_zh,tier,parent,level,systems\n305000000C,國防部,二級機關,A00000000A,A,軍事資訊系統|是|是|是\n";
         db.store
-            .import_agencies(read_registry(
-                "more.csv",
-                more.as_bytes(),
-                TextEncoding::Detect,
-            ))
+            .import_agencies(
+                read_registry("more.csv", more.as_bytes(), TextEncoding::Detect),
+                &Actor::command_line(),
+            )
             .await
             .unwrap();
         let tree = get(&router, "/agencies", None).await.body;

@@ -54,6 +54,9 @@ enum Command {
     /// The agency registry: import and export.
     #[command(subcommand)]
     Agency(commands::agency::AgencyCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
     /// Benchmarks: national-scale data and load tests.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -126,6 +129,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             Ok(())
         }
         Command::Agency(command) => commands::agency::run(command, &settings).await,
+        Command::Audit(command) => commands::audit::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
     }
 }

@@ -232,3 +232,137 @@ fn serve_shuts_down_cleanly_on_sigterm() {
     assert!(status.success(), "serve exited with {status} after SIGTERM");
     assert!(dir.path().join("govsec.sqlite3").exists());
 }
+
+/// A database with three audit entries: two imports and an export.
+async fn audited(db: &TestDatabase) {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.csv", &good_registry());
+    assert!(govsec(db, &["agency", "import", &good]).status.success());
+    assert!(govsec(db, &["agency", "import", &good]).status.success());
+    assert!(govsec(db, &["agency", "export"]).status.success());
+}
+
+fn verify(db: &TestDatabase, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["audit", "verify"];
+    args.extend_from_slice(extra);
+    let output = govsec(db, &args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn audit_verify_detects_each_kind_of_tampering() {
+    type Scenario = (&'static str, &'static [&'static str], serde_json::Value);
+    let scenarios: Vec<Scenario> = vec![
+        (
+            "modified",
+            &["UPDATE audit_log SET object = 'nothing happened' WHERE sequence = 2"],
+            serde_json::json!({"kind": "modified", "sequence": 2}),
+        ),
+        (
+            "deleted",
+            &["DELETE FROM audit_log WHERE sequence = 2"],
+            serde_json::json!({"kind": "deleted", "first": 2, "last": 2}),
+        ),
+        (
+            "reordered",
+            &[
+                "UPDATE audit_log SET sequence = 100 WHERE sequence = 1",
+                "UPDATE audit_log SET sequence = 1 WHERE sequence = 2",
+                "UPDATE audit_log SET sequence = 2 WHERE sequence = 100",
+            ],
+            serde_json::json!({"kind": "reordered", "sequence": 1, "points_to": 2}),
+        ),
+        (
+            "inserted",
+            &[
+                "UPDATE audit_log SET sequence = sequence + 100 WHERE sequence >= 2",
+                "UPDATE audit_log SET sequence = sequence - 99 WHERE sequence >= 100",
+                "INSERT INTO audit_log (sequence, at, actor, agency, role, action, object, client_address, previous_hash, content_hash) \
+                 SELECT 2, at, actor, agency, role, action, 'forged', client_address, content_hash, content_hash FROM audit_log WHERE sequence = 1",
+            ],
+            // The forged row's own hash is wrong too, which is found first.
+            serde_json::json!({"kind": "modified", "sequence": 2}),
+        ),
+    ];
+    for (name, statements, expected) in scenarios {
+        for db in every_backend().await {
+            audited(&db).await;
+            let before = verify(&db, &[]);
+            assert_eq!(before["intact"], true, "{name}: {before}");
+            assert_eq!(before["entries"], 3);
+            for statement in statements {
+                db.tamper(statement).await;
+            }
+            let after = verify(&db, &[]);
+            assert_eq!(after["intact"], false, "{name}: {after}");
+            assert_eq!(after["tampering"], expected, "{name}: {after}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_forged_entry_with_a_correct_hash_is_found_as_inserted() {
+    use govsec_core::audit::{AuditRecord, ChainHash, ChainHead, chain};
+    for db in every_backend().await {
+        audited(&db).await;
+        let entries = db.store.audit_chain().await.unwrap();
+        let forged = chain(
+            &ChainHead {
+                sequence: 1,
+                hash: entries[0].content_hash.clone(),
+            },
+            AuditRecord {
+                object: "forged".into(),
+                ..entries[0].record.clone()
+            },
+        );
+        db.tamper("UPDATE audit_log SET sequence = sequence + 100 WHERE sequence >= 2")
+            .await;
+        db.tamper("UPDATE audit_log SET sequence = sequence - 99 WHERE sequence >= 100")
+            .await;
+        let r = &forged.record;
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let optional = |s: &Option<String>| s.as_deref().map_or("NULL".to_owned(), quote);
+        db.tamper(&format!(
+            "INSERT INTO audit_log (sequence, at, actor, agency, role, action, object, client_address, previous_hash, content_hash) VALUES (2, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            quote(&r.at), quote(&r.actor), optional(&r.agency), optional(&r.role), quote(&r.action), quote(&r.object),
+            optional(&r.client_address), quote(forged.previous_hash.as_str()), quote(forged.content_hash.as_str()),
+        ))
+        .await;
+        let after = verify(&db, &[]);
+        assert_eq!(
+            after["tampering"],
+            serde_json::json!({"kind": "inserted", "sequence": 2}),
+            "{after}"
+        );
+        assert!(ChainHash::parse(forged.content_hash.as_str()).is_some());
+    }
+}
+
+#[tokio::test]
+async fn deleting_the_newest_entries_is_caught_with_an_anchor() {
+    for db in every_backend().await {
+        audited(&db).await;
+        let head = verify(&db, &[])["head"].as_str().unwrap().to_owned();
+        assert!(head.starts_with("3:"));
+        assert_eq!(verify(&db, &["--anchor", &head])["intact"], true);
+        db.tamper("DELETE FROM audit_log WHERE sequence = 3").await;
+        assert_eq!(
+            verify(&db, &[])["intact"],
+            true,
+            "without an anchor a shorter chain is whole"
+        );
+        let after = verify(&db, &["--anchor", &head]);
+        assert_eq!(
+            after["tampering"],
+            serde_json::json!({"kind": "anchor_missing", "sequence": 3})
+        );
+        let bad = govsec(&db, &["audit", "verify", "--anchor", "nonsense"]);
+        assert_eq!(bad.status.code(), Some(2));
+    }
+}

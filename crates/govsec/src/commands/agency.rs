@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use govsec_core::audit::Actor;
 use govsec_core::registry::{HeaderLanguage, TextEncoding, read_registry, write_csv, write_xlsx};
 use govsec_core::{AgencyCode, Scope};
 use govsec_i18n::Text;
@@ -120,7 +121,7 @@ async fn import(
     };
     let parsed = read_registry(&name, &bytes, encoding);
     let store = settings.open_store().await?;
-    let result = store.import_agencies(parsed).await;
+    let result = store.import_agencies(parsed, &Actor::command_line()).await;
     store.close().await;
     match result {
         Ok(outcome) => {
@@ -178,6 +179,14 @@ async fn export(
     };
     let store = settings.open_store().await?;
     let agencies = store.agencies(&scope).await.map_err(anyhow::Error::from)?;
+    let object = match &scope {
+        Scope::National => format!("{} agencies", agencies.len()),
+        Scope::Subtree(root) => format!("{} agencies under {root}", agencies.len()),
+    };
+    store
+        .record_audit(&Actor::command_line(), "registry.export", &object)
+        .await
+        .map_err(anyhow::Error::from)?;
     store.close().await;
     let bytes = match format {
         ExportFormat::Csv => write_csv(&agencies, language),

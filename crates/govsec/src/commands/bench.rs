@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use bytes::Bytes;
 use govsec_core::Scope;
+use govsec_core::audit::Actor;
 use govsec_core::registry::{HeaderLanguage, TextEncoding, read_registry, write_csv};
 use govsec_core::{
     Agency, AgencyCode, ExchangeLayer, InformationSystem, ResponsibilityLevel, Tier, WebsiteUrl,
@@ -163,11 +164,10 @@ pub async fn fill_world(store: &Store, args: &WorldArgs) -> anyhow::Result<usize
     let world = generate_world(&demo, args);
     let csv = write_csv(&world, HeaderLanguage::English);
     let outcome = store
-        .import_agencies(read_registry(
-            "generated-world.csv",
-            &csv,
-            TextEncoding::Utf8,
-        ))
+        .import_agencies(
+            read_registry("generated-world.csv", &csv, TextEncoding::Utf8),
+            &Actor::command_line(),
+        )
         .await?;
     Ok(outcome.created + outcome.updated)
 }

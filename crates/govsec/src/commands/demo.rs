@@ -5,6 +5,7 @@
 //! their public names and websites, plausible codes, levels and systems. Later modules add their
 //! demo data here.
 
+use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
 use govsec_i18n::Text;
 use govsec_store::Store;
@@ -35,7 +36,9 @@ pub struct DemoArgs {
 /// Builds the demo world into `store`.
 pub async fn load_world(store: &Store) -> anyhow::Result<usize> {
     let parsed = read_registry("demo/agencies.csv", DEMO_REGISTRY, TextEncoding::Utf8);
-    let outcome = store.import_agencies(parsed).await?;
+    let outcome = store
+        .import_agencies(parsed, &Actor::command_line())
+        .await?;
     Ok(outcome.created + outcome.updated)
 }
 

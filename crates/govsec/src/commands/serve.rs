@@ -37,12 +37,13 @@ pub async fn serve_store(
         Failure::Input(Text::CannotListen.fill(settings.lang, &[&addr, &error]))
     })?;
     let local = listener.local_addr().context("reading the bound address")?;
+    let shutdown = govsec_web::termination_signal().context("installing signal handlers")?;
     announce(&format!("http://{local}/"));
     tracing::info!(address = %local, "serving");
     govsec_web::serve(
         listener,
         AppState::new(store.clone(), web_options(settings)),
-        govsec_web::termination_signal(),
+        shutdown,
     )
     .await
     .context("serving HTTP")?;
