@@ -1,0 +1,328 @@
+//! The applicability index: CPE semantics (NA is not ANY, the update field
+//! counts, letter versions), platform conditions, replacement of a CVE, and
+//! a property test that the index agrees with a scan over every record.
+
+use govsec_cpe::WellFormedName;
+use govsec_vulndb::{
+    ApplicabilityIndex, Asset, CveRecord, PlatformOutcome, PlatformVerdict, parse_vulnerability,
+};
+use proptest::prelude::*;
+
+fn name(text: &str) -> WellFormedName {
+    WellFormedName::parse(text).unwrap()
+}
+
+/// A record with one configuration; `entries` are `(vulnerable, criteria, bounds JSON)`.
+fn record(id: &str, nodes: &[&[(bool, &str, &str)]], operator: &str) -> CveRecord {
+    let mut counter = 0u32;
+    let nodes: Vec<String> = nodes
+        .iter()
+        .map(|entries| {
+            let matches: Vec<String> = entries
+                .iter()
+                .map(|(vulnerable, criteria, bounds)| {
+                    counter += 1;
+                    let hash = govsec_vulndb::MatchCriteriaId::derived(&format!("{criteria}{bounds}"));
+                    format!(r#"{{"vulnerable":{vulnerable},"criteria":"{criteria}"{bounds},"matchCriteriaId":"{hash}"}}"#)
+                })
+                .collect();
+            format!(r#"{{"operator":"OR","negate":false,"cpeMatch":[{}]}}"#, matches.join(","))
+        })
+        .collect();
+    let text = format!(
+        r#"{{"cve":{{"id":"{id}","vulnStatus":"Analyzed","configurations":[{{"operator":"{operator}","nodes":[{}]}}]}}}}"#,
+        nodes.join(",")
+    );
+    parse_vulnerability(&text).unwrap()
+}
+
+fn hits(index: &ApplicabilityIndex, cpe: &str) -> Vec<String> {
+    index
+        .lookup(&Asset::new(name(cpe)))
+        .iter()
+        .map(|a| a.cve.to_string())
+        .collect()
+}
+
+#[test]
+fn na_is_not_any_and_the_update_counts() {
+    let records = [
+        record(
+            "CVE-2001-0001",
+            &[&[(true, "cpe:2.3:a:apache:http_server:-:*:*:*:*:*:*:*", "")]],
+            "OR",
+        ),
+        record(
+            "CVE-2001-0002",
+            &[&[(
+                true,
+                "cpe:2.3:a:oracle:jre:1.8.0:update_202:*:*:*:*:*:*",
+                "",
+            )]],
+            "OR",
+        ),
+    ];
+    let index = ApplicabilityIndex::from_records(&records);
+    assert!(hits(&index, "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*").is_empty());
+    assert_eq!(
+        hits(&index, "cpe:2.3:a:apache:http_server:-:*:*:*:*:*:*:*"),
+        ["CVE-2001-0001"]
+    );
+    assert_eq!(
+        hits(&index, "cpe:2.3:a:oracle:jre:1.8.0:update_202:*:*:*:*:*:*"),
+        ["CVE-2001-0002"]
+    );
+    assert!(hits(&index, "cpe:2.3:a:oracle:jre:1.8.0:update_281:*:*:*:*:*:*").is_empty());
+    assert!(hits(&index, "cpe:2.3:a:oracle:jre:1.8.0:*:*:*:*:*:*:*").is_empty());
+    assert_eq!(
+        hits(&index, "cpe:2.3:a:Oracle:JRE:1.8.0:update_202:*:*:*:*:*:*"),
+        ["CVE-2001-0002"]
+    );
+}
+
+#[test]
+fn openssl_letter_versions() {
+    // Heartbleed's NVD range: 1.0.1 up to, excluding, 1.0.1g.
+    let records = [record(
+        "CVE-2014-0160",
+        &[&[(
+            true,
+            "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*",
+            r#","versionStartIncluding":"1.0.1","versionEndExcluding":"1.0.1g""#,
+        )]],
+        "OR",
+    )];
+    let index = ApplicabilityIndex::from_records(&records);
+    let openssl = |version: &str| {
+        hits(
+            &index,
+            &format!("cpe:2.3:a:openssl:openssl:{version}:*:*:*:*:*:*:*"),
+        )
+    };
+    assert_eq!(openssl("1.0.1"), ["CVE-2014-0160"]);
+    assert_eq!(openssl("1.0.1f"), ["CVE-2014-0160"]);
+    assert!(openssl("1.0.1g").is_empty());
+    assert!(openssl("1.0.2").is_empty());
+    assert!(openssl("1.0.0t").is_empty());
+    assert!(openssl("-").is_empty());
+    assert!(openssl("*").is_empty());
+}
+
+#[test]
+fn platform_conditions_on_hardware_and_inverted_order() {
+    let firmware = record(
+        "CVE-2002-0001",
+        &[
+            &[(
+                false,
+                "cpe:2.3:h:fortinet:fortigate_100f:-:*:*:*:*:*:*:*",
+                "",
+            )],
+            &[(
+                true,
+                "cpe:2.3:o:fortinet:fortios:*:*:*:*:*:*:*:*",
+                r#","versionEndExcluding":"7.2.5""#,
+            )],
+        ],
+        "AND",
+    );
+    let index = ApplicabilityIndex::from_records([&firmware]);
+    let fortios = name("cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*");
+    let lookup = |platforms: Vec<&str>| {
+        let asset = Asset::on_platforms(fortios.clone(), platforms.into_iter().map(name).collect());
+        index.lookup(&asset).remove(0)
+    };
+    let unknown = lookup(vec!["cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*"]);
+    assert_eq!(unknown.verdict(), PlatformVerdict::Unknown);
+    assert_eq!(
+        unknown.configurations[0].platform.criteria[0].outcome,
+        PlatformOutcome::Unknown
+    );
+    let met = lookup(vec!["cpe:2.3:h:fortinet:fortigate_100f:-:*:*:*:*:*:*:*"]);
+    assert_eq!(met.verdict(), PlatformVerdict::Met);
+    assert_eq!(
+        met.configurations[0].platform.criteria[0].outcome,
+        PlatformOutcome::MatchedBy("cpe:2.3:h:fortinet:fortigate_100f:-:*:*:*:*:*:*:*".to_owned())
+    );
+    let not_met = lookup(vec!["cpe:2.3:h:fortinet:fortigate_60e:-:*:*:*:*:*:*:*"]);
+    assert_eq!(not_met.verdict(), PlatformVerdict::NotMet);
+    assert_eq!(
+        not_met.configurations[0].platform.criteria[0].outcome,
+        PlatformOutcome::NotMatched
+    );
+}
+
+#[test]
+fn adding_a_cve_again_replaces_it() {
+    let old = record(
+        "CVE-2003-0001",
+        &[&[(true, "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*", "")]],
+        "OR",
+    );
+    let new = record(
+        "CVE-2003-0001",
+        &[&[(true, "cpe:2.3:a:example:app:2.0:*:*:*:*:*:*:*", "")]],
+        "OR",
+    );
+    let index = ApplicabilityIndex::from_records([&old, &new]);
+    assert_eq!(index.cve_count(), 1);
+    assert!(hits(&index, "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*").is_empty());
+    assert_eq!(
+        hits(&index, "cpe:2.3:a:example:app:2.0:*:*:*:*:*:*:*"),
+        ["CVE-2003-0001"]
+    );
+}
+
+#[test]
+fn records_round_trip_through_serde() {
+    let original = record(
+        "CVE-2004-0001",
+        &[&[(
+            true,
+            "cpe:2.3:a:example:app:*:*:*:*:*:*:*:*",
+            r#","versionStartExcluding":"1.0","versionEndIncluding":"2.0""#,
+        )]],
+        "OR",
+    );
+    let json = serde_json::to_string(&original).unwrap();
+    let back: CveRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, original);
+}
+
+/// Assets use the first three; criteria also ANY and a wildcard pattern,
+/// which the index checks for every lookup instead of by product.
+const VENDORS: [&str; 4] = ["acme", "globex", "initech", "*"];
+const PRODUCTS: [&str; 4] = ["server", "client", "agent", "serv*"];
+const VERSIONS: [&str; 8] = ["1.0", "1.2", "1.10", "2.0", "2.0.1", "1.0.1f", "-", "*"];
+const PLATFORMS: [&str; 3] = [
+    "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*",
+    "cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*",
+    "cpe:2.3:h:acme:box:-:*:*:*:*:*:*:*",
+];
+
+/// Criteria: a product, a version (or a range), and an update.
+fn criteria() -> impl Strategy<Value = (String, String)> {
+    (
+        prop::sample::select(vec![0, 0, 1, 1, 2, 2, 3]),
+        prop::sample::select(vec![0, 0, 1, 1, 2, 2, 3]),
+        0..8usize,
+        0..5usize,
+        0..8usize,
+        prop::bool::ANY,
+    )
+        .prop_map(|(vendor, product, version, kind, bound, update)| {
+            let update = if update { "*" } else { "sp1" };
+            let (version, bounds) = match kind {
+                0 => (VERSIONS[version], String::new()),
+                1 => (
+                    "*",
+                    format!(r#","versionEndExcluding":"{}""#, VERSIONS[bound]),
+                ),
+                2 => (
+                    "*",
+                    format!(
+                        r#","versionStartIncluding":"{}","versionEndIncluding":"{}""#,
+                        VERSIONS[version], VERSIONS[bound]
+                    ),
+                ),
+                3 => (
+                    "*",
+                    format!(
+                        r#","versionStartExcluding":"{}","versionEndExcluding":"{}""#,
+                        VERSIONS[version], VERSIONS[bound]
+                    ),
+                ),
+                _ => ("*", String::new()),
+            };
+            (
+                format!(
+                    "cpe:2.3:a:{}:{}:{version}:{update}:*:*:*:*:*:*",
+                    VENDORS[vendor], PRODUCTS[product]
+                ),
+                bounds,
+            )
+        })
+}
+
+fn records() -> impl Strategy<Value = Vec<CveRecord>> {
+    prop::collection::vec(
+        (
+            prop::collection::vec(criteria(), 1..4),
+            prop::option::of(0..3usize),
+        ),
+        1..25,
+    )
+    .prop_map(|specs| {
+        specs
+            .into_iter()
+            .enumerate()
+            .map(|(index, (entries, platform))| {
+                let vulnerable: Vec<(bool, &str, &str)> = entries
+                    .iter()
+                    .map(|(c, b)| (true, c.as_str(), b.as_str()))
+                    .collect();
+                let id = format!("CVE-2020-{:04}", 1000 + index);
+                match platform {
+                    Some(platform) => record(
+                        &id,
+                        &[&vulnerable, &[(false, PLATFORMS[platform], "")]],
+                        "AND",
+                    ),
+                    None => record(&id, &[&vulnerable], "OR"),
+                }
+            })
+            .collect()
+    })
+}
+
+fn asset() -> impl Strategy<Value = Asset> {
+    (
+        0..3usize,
+        0..3usize,
+        0..8usize,
+        prop::bool::ANY,
+        prop::collection::vec(0..3usize, 0..2),
+    )
+        .prop_map(|(vendor, product, version, update, platforms)| {
+            let version = if VERSIONS[version] == "*" {
+                "3.0"
+            } else {
+                VERSIONS[version]
+            };
+            let update = if update { "-" } else { "sp1" };
+            let cpe = format!(
+                "cpe:2.3:a:{}:{}:{version}:{update}:*:*:*:*:*:*",
+                VENDORS[vendor], PRODUCTS[product]
+            );
+            Asset::on_platforms(
+                name(&cpe),
+                platforms.into_iter().map(|p| name(PLATFORMS[p])).collect(),
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #[test]
+    fn the_index_agrees_with_a_scan_over_all_records(records in records(), assets in prop::collection::vec(asset(), 1..8)) {
+        let index = ApplicabilityIndex::from_records(&records);
+        for asset in &assets {
+            let scanned: Vec<_> = records.iter().filter_map(|record| record.assess(asset)).collect();
+            let found: Vec<_> = index
+                .find(asset)
+                .iter()
+                .map(|hit| (hit.cve, hit.configuration, hit.verdict))
+                .collect();
+            let expected: Vec<_> = scanned
+                .iter()
+                .flat_map(|applicability| {
+                    applicability.configurations.iter().map(|configuration| {
+                        (applicability.cve, configuration.configuration, configuration.platform.verdict)
+                    })
+                })
+                .collect();
+            prop_assert_eq!(found, expected);
+            prop_assert_eq!(index.lookup(asset), scanned);
+        }
+    }
+}

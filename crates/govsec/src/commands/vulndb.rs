@@ -1,0 +1,353 @@
+//! `govsec vulndb …` and `govsec bench gen-nvd`: the CLI over `govsec-vulndb`,
+//! working on files (the database import is a later step).
+//!
+//! Each function returns the text to print on stdout; the binary prints it,
+//! and maps an `Err` to exit code 2 with the error's message on stderr.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use govsec_cpe::WellFormedName;
+use govsec_vulndb::{
+    Applicability, ApplicabilityIndex, Asset, CveId, CveRecord, EpssScores, Error, KevCatalog,
+    Location, ReadOptions, read_epss_file, read_kev_file, read_nvd_file,
+};
+use serde_json::{Value, json};
+
+/// Output format.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Lines for people.
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+/// `govsec vulndb …`.
+#[derive(clap::Subcommand, Debug)]
+pub enum VulndbCommand {
+    /// The CVEs that apply to the concrete CPE name, ranked by KEV, CVSS, EPSS.
+    Lookup {
+        /// A concrete CPE name (`cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*`).
+        cpe: String,
+        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable.
+        #[arg(long = "nvd", required = true)]
+        nvd: Vec<PathBuf>,
+        /// CISA KEV catalogue (JSON).
+        #[arg(long)]
+        kev: Option<PathBuf>,
+        /// EPSS scores (CSV, plain or .gz).
+        #[arg(long)]
+        epss: Option<PathBuf>,
+        /// A platform of the host (its OS, hardware, …) as a CPE name; repeatable.
+        #[arg(long = "platform")]
+        platforms: Vec<String>,
+        /// Skip invalid records and report them on stdout, instead of stopping.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Counts over the files: records by status, criteria, CVSS checks, KEV, EPSS.
+    Stats {
+        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable.
+        #[arg(long = "nvd", required = true)]
+        nvd: Vec<PathBuf>,
+        /// CISA KEV catalogue (JSON).
+        #[arg(long)]
+        kev: Option<PathBuf>,
+        /// EPSS scores (CSV, plain or .gz).
+        #[arg(long)]
+        epss: Option<PathBuf>,
+        /// Skip invalid records and report them, instead of stopping.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+/// What was read from the files.
+struct Sources {
+    records: Vec<CveRecord>,
+    kev: Option<KevCatalog>,
+    epss: Option<EpssScores>,
+    skipped: Vec<Error>,
+}
+
+fn load(
+    nvd: &[PathBuf],
+    kev: Option<&Path>,
+    epss: Option<&Path>,
+    skip_invalid: bool,
+) -> Result<Sources, Error> {
+    let options = ReadOptions { skip_invalid };
+    let mut by_id: HashMap<CveId, usize> = HashMap::new();
+    let mut records: Vec<CveRecord> = Vec::new();
+    let mut skipped = Vec::new();
+    for path in nvd {
+        let report = read_nvd_file(path, options, |record| match by_id.get(&record.id) {
+            Some(&at) => records[at] = record,
+            None => {
+                by_id.insert(record.id, records.len());
+                records.push(record);
+            }
+        })?;
+        skipped.extend(report.skipped);
+    }
+    let kev = kev
+        .map(|path| read_kev_file(path, options))
+        .transpose()?
+        .map(|(catalog, invalid)| {
+            skipped.extend(invalid);
+            catalog
+        });
+    let epss = epss
+        .map(|path| read_epss_file(path, options))
+        .transpose()?
+        .map(|(scores, invalid)| {
+            skipped.extend(invalid);
+            scores
+        });
+    Ok(Sources {
+        records,
+        kev,
+        epss,
+        skipped,
+    })
+}
+
+fn parse_cpe(text: &str, argument: &str) -> Result<WellFormedName, Error> {
+    WellFormedName::parse(text).map_err(|source| Error::InvalidCpe {
+        location: Location {
+            field: Some(argument.to_owned()),
+            ..Location::default()
+        },
+        name: text.to_owned(),
+        source: Box::new(source),
+    })
+}
+
+/// Runs a `vulndb` subcommand; an `Err` is bad input (exit code 2).
+pub fn run_vulndb(cmd: &VulndbCommand) -> Result<String, Error> {
+    match cmd {
+        VulndbCommand::Lookup {
+            cpe,
+            nvd,
+            kev,
+            epss,
+            platforms,
+            skip_invalid,
+            format,
+        } => {
+            let name = parse_cpe(cpe, "CPE argument")?;
+            let platforms = platforms
+                .iter()
+                .map(|platform| parse_cpe(platform, "--platform"))
+                .collect::<Result<Vec<_>, _>>()?;
+            let sources = load(nvd, kev.as_deref(), epss.as_deref(), *skip_invalid)?;
+            let index = ApplicabilityIndex::from_records(&sources.records);
+            let found = index.lookup(&Asset::on_platforms(name, platforms));
+            Ok(lookup_output(&sources, found, *format))
+        }
+        VulndbCommand::Stats {
+            nvd,
+            kev,
+            epss,
+            skip_invalid,
+            format,
+        } => {
+            let sources = load(nvd, kev.as_deref(), epss.as_deref(), *skip_invalid)?;
+            Ok(stats_output(&sources, *format))
+        }
+    }
+}
+
+fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -> String {
+    let records: HashMap<CveId, &CveRecord> = sources
+        .records
+        .iter()
+        .map(|record| (record.id, record))
+        .collect();
+    let mut rows: Vec<Value> = found
+        .iter()
+        .map(|applicability| {
+            let record = records[&applicability.cve];
+            let cvss = record.best_metric().map(|metric| {
+                json!({"version": metric.version(), "score": metric.base_score, "severity": metric.severity,
+                       "vector": metric.vector, "source": metric.source})
+            });
+            let kev = sources.kev.as_ref().and_then(|kev| kev.get(applicability.cve)).map(|entry| {
+                json!({"date_added": entry.date_added, "due_date": entry.due_date,
+                       "ransomware_use": entry.ransomware_use, "required_action": entry.required_action})
+            });
+            let epss = sources.epss.as_ref().and_then(|epss| epss.get(applicability.cve));
+            json!({
+                "cve": applicability.cve,
+                "verdict": applicability.verdict(),
+                "description": record.description("en"),
+                "cvss": cvss,
+                "kev": kev,
+                "epss": epss,
+                "configurations": applicability.configurations,
+            })
+        })
+        .collect();
+    let key = |row: &Value| {
+        (
+            row["kev"].is_object(),
+            row["cvss"]["score"].as_f64().unwrap_or(-1.0),
+            row["epss"]["epss"].as_f64().unwrap_or(-1.0),
+        )
+    };
+    rows.sort_by(|a, b| {
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let skipped: Vec<String> = sources.skipped.iter().map(ToString::to_string).collect();
+    if format == Format::Json {
+        return serde_json::to_string_pretty(&json!({"results": rows, "skipped": skipped}))
+            .expect("JSON values serialize");
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let text = |value: &Value| {
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned)
+        };
+        let _ = write!(
+            out,
+            "{}  platform: {}",
+            text(&row["cve"]),
+            text(&row["verdict"]).replace('_', " ")
+        );
+        if row["kev"].is_object() {
+            let _ = write!(
+                out,
+                "  KEV due {} ransomware {}",
+                text(&row["kev"]["due_date"]),
+                text(&row["kev"]["ransomware_use"])
+            );
+        }
+        if row["cvss"].is_object() {
+            let cvss = &row["cvss"];
+            let _ = write!(
+                out,
+                "  CVSS {} {} {}",
+                text(&cvss["version"]),
+                cvss["score"],
+                text(&cvss["severity"])
+            );
+        }
+        if row["epss"].is_object() {
+            let _ = write!(
+                out,
+                "  EPSS {} (percentile {})",
+                row["epss"]["epss"], row["epss"]["percentile"]
+            );
+        }
+        out.push('\n');
+        for configuration in row["configurations"].as_array().into_iter().flatten() {
+            for matched in configuration["matched"].as_array().into_iter().flatten() {
+                let _ = writeln!(
+                    out,
+                    "    matched {}",
+                    text(&matched["criteria"]["criteria"])
+                );
+            }
+            for criterion in configuration["platform"]["criteria"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let _ = writeln!(
+                    out,
+                    "    platform {} {}",
+                    text(&criterion["criteria"]["criteria"]),
+                    text(&criterion["outcome"]["outcome"]).replace('_', " ")
+                );
+            }
+        }
+    }
+    if rows.is_empty() {
+        out.push_str("no CVE applies\n");
+    }
+    for line in &skipped {
+        let _ = writeln!(out, "skipped: {line}");
+    }
+    out
+}
+
+fn stats_output(sources: &Sources, format: Format) -> String {
+    let mut statuses: HashMap<String, usize> = HashMap::new();
+    let mut metrics: HashMap<String, usize> = HashMap::new();
+    let (mut agree, mut disagree) = (0, 0);
+    for record in &sources.records {
+        *statuses.entry(format!("{:?}", record.status)).or_default() += 1;
+        for metric in &record.metrics {
+            *metrics
+                .entry(format!("CVSS {}", metric.version()))
+                .or_default() += 1;
+            match metric.score_checks_out() {
+                Some(true) => agree += 1,
+                Some(false) => disagree += 1,
+                None => {}
+            }
+        }
+    }
+    let index = ApplicabilityIndex::from_records(&sources.records);
+    let in_kev = sources.kev.as_ref().map(|kev| {
+        sources
+            .records
+            .iter()
+            .filter(|record| kev.get(record.id).is_some())
+            .count()
+    });
+    let stats = json!({
+        "records": sources.records.len(),
+        "statuses": statuses,
+        "configurations": index.configuration_count(),
+        "distinct_criteria": index.criteria_count(),
+        "metrics": metrics,
+        "cvss_scores_agreeing": agree,
+        "cvss_scores_disagreeing": disagree,
+        "kev_entries": sources.kev.as_ref().map(|kev| kev.entries.len()),
+        "records_in_kev": in_kev,
+        "epss_scores": sources.epss.as_ref().map(|epss| epss.scores.len()),
+        "epss_model_version": sources.epss.as_ref().map(|epss| epss.model_version.clone()),
+        "skipped": sources.skipped.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    if format == Format::Json {
+        return serde_json::to_string_pretty(&stats).expect("JSON values serialize");
+    }
+    let mut out = String::new();
+    if let Value::Object(fields) = &stats {
+        for (key, value) in fields {
+            let _ = writeln!(out, "{key}: {value}");
+        }
+    }
+    out
+}
+
+/// `govsec bench gen-nvd --cves N [--seed S] --output FILE`: writes a
+/// synthetic NVD-shaped feed (see `govsec_vulndb::synthetic`).
+pub fn run_gen_nvd(cves: usize, seed: u64, output: &Path) -> Result<String, Error> {
+    govsec_vulndb::synthetic::generate_nvd(cves, seed, output)?;
+    let bytes = std::fs::metadata(output).map_err(|source| Error::Io {
+        location: Location {
+            file: Some(output.to_owned()),
+            ..Location::default()
+        },
+        source,
+    })?;
+    Ok(format!(
+        "wrote {cves} synthetic CVEs to {} ({} bytes)\n",
+        output.display(),
+        bytes.len()
+    ))
+}
