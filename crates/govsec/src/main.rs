@@ -57,6 +57,15 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    /// CPE 2.3 names: parse and compare (NISTIR 7695/7696).
+    #[command(subcommand)]
+    Cpe(commands::cpe::CpeCommand),
+    /// Version ordering as vulnerability bounds use it.
+    #[command(subcommand)]
+    Version(commands::cpe::VersionCommand),
+    /// Vulnerability intelligence: NVD, CVE 5, KEV and EPSS files.
+    #[command(subcommand)]
+    Vulndb(commands::vulndb::VulndbCommand),
     /// Benchmarks: national-scale data and load tests.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -88,6 +97,38 @@ fn init_logging(level: &str) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The CPE and version commands are pure computations: no configuration, database or runtime.
+    match &cli.command {
+        Command::Cpe(command) => {
+            return match commands::cpe::run_cpe(command) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("govsec: {error}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Command::Version(command) => {
+            println!("{}", commands::cpe::run_version(command));
+            return ExitCode::SUCCESS;
+        }
+        Command::Vulndb(command) => {
+            return match commands::vulndb::run_vulndb(command) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("govsec: {error}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        _ => {}
+    }
     let given = GivenSettings {
         config: cli.config,
         data_dir: cli.data_dir,
@@ -131,5 +172,6 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Agency(command) => commands::agency::run(command, &settings).await,
         Command::Audit(command) => commands::audit::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
+        Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) => Ok(()),
     }
 }

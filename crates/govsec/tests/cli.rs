@@ -366,3 +366,132 @@ async fn deleting_the_newest_entries_is_caught_with_an_anchor() {
         assert_eq!(bad.status.code(), Some(2));
     }
 }
+
+fn plain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cpe_and_version_commands_follow_the_contract() {
+    let parsed = plain(&[
+        "cpe",
+        "parse",
+        "cpe:/a:microsoft:internet_explorer:8.0.6001:beta",
+    ]);
+    assert!(parsed.status.success());
+    let wfn: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(wfn["vendor"], "microsoft");
+    assert_eq!(wfn["update"], "beta");
+    assert_eq!(wfn["edition"], "ANY");
+    let compare = |a: &str, b: &str| {
+        String::from_utf8(plain(&["cpe", "compare", a, b]).stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    assert_eq!(
+        compare(
+            "cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*",
+            "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
+        ),
+        "SUPERSET"
+    );
+    assert_eq!(
+        compare(
+            "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*",
+            "cpe:2.3:a:apache:http_server:*:*:*:*:*:*:*:*"
+        ),
+        "SUBSET"
+    );
+    assert_eq!(
+        compare(
+            "cpe:2.3:a:apache:http_server:-:*:*:*:*:*:*:*",
+            "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
+        ),
+        "DISJOINT"
+    );
+    assert_eq!(
+        compare(
+            "cpe:/a:apache:http_server:2.4.49",
+            "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
+        ),
+        "EQUAL"
+    );
+    let version = |a: &str, b: &str| {
+        String::from_utf8(plain(&["version", "compare", a, b]).stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    assert_eq!(version("1.10", "1.9"), ">");
+    assert_eq!(version("1.0", "1.0.0"), "=");
+    assert_eq!(version("1.0-rc1", "1.0"), "<");
+    assert_eq!(version("1.0.1g", "1.0.1f"), ">");
+    let bad = plain(&["cpe", "parse", "cpe:2.3:a:vendor"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!bad.stderr.is_empty());
+    assert_eq!(
+        plain(&["cpe", "compare", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn vulndb_lookup_ranks_the_real_sample() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if !data.exists() {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED: vulndb CLI test (no ../shared/data)\n",
+        );
+        return;
+    }
+    let nvd = data.join("nvd/nvdcve-2.0-sample.json");
+    let kev = data.join("kev/known_exploited_vulnerabilities.json");
+    let output = plain(&[
+        "vulndb",
+        "lookup",
+        "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+        "--nvd",
+        nvd.to_str().unwrap(),
+        "--kev",
+        kev.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let first = text
+        .find("CVE-2021-44228")
+        .expect("Log4Shell applies to 2.14.1");
+    assert!(text.contains("CVE-2021-45046"));
+    assert!(
+        first < text.find("CVE-2021-45046").unwrap(),
+        "ranked by KEV, then CVSS"
+    );
+    let fixed = plain(&[
+        "vulndb",
+        "lookup",
+        "cpe:2.3:a:apache:log4j:2.17.1:*:*:*:*:*:*:*",
+        "--nvd",
+        nvd.to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&fixed.stdout).contains("CVE-2021-44228"));
+    let bad = plain(&[
+        "vulndb",
+        "lookup",
+        "not-a-cpe",
+        "--nvd",
+        nvd.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}

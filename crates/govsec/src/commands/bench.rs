@@ -33,6 +33,18 @@ pub enum BenchCommand {
     GenWorld(WorldArgs),
     /// Sends requests at a fixed rate to a running server and reports latency percentiles.
     Load(LoadArgs),
+    /// Writes a synthetic NVD-shaped feed that follows the real sample's shape.
+    GenNvd {
+        /// CVE records to write.
+        #[arg(long, default_value_t = 300_000)]
+        cves: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The feed file to write.
+        #[arg(long, short)]
+        output: std::path::PathBuf,
+    },
     /// gen-world into a temporary directory, `govsec serve` on it, then load.
     Web {
         #[command(flatten)]
@@ -193,6 +205,12 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<(), Failu
                     "seconds": started.elapsed().as_secs_f64(),
                 })
             );
+            Ok(())
+        }
+        BenchCommand::GenNvd { cves, seed, output } => {
+            let report = crate::commands::vulndb::run_gen_nvd(cves, seed, &output)
+                .map_err(|error| Failure::Input(error.to_string()))?;
+            println!("{report}");
             Ok(())
         }
         BenchCommand::Load(args) => {

@@ -3,5 +3,7 @@
 pub mod agency;
 pub mod audit;
 pub mod bench;
+pub mod cpe;
 pub mod demo;
 pub mod serve;
+pub mod vulndb;
