@@ -358,7 +358,9 @@ impl Bucket {
         bound_versions.dedup_by(|a, b| versions[*a as usize] == versions[*b as usize]);
         let rank = |version: u32| {
             bound_versions
-                .binary_search_by(|probe| versions[*probe as usize].cmp(&versions[version as usize]))
+                .binary_search_by(|probe| {
+                    versions[*probe as usize].cmp(&versions[version as usize])
+                })
                 .expect("every bound version is listed") as u32
         };
         let mut ranged: Vec<Interval> = slots
