@@ -11,6 +11,8 @@ use crate::AgencyCode;
 pub enum Scope {
     /// Every agency: the national authority.
     National,
-    /// One agency and every agency below it in the supervision tree.
+    /// One agency and every agency below it in the supervision tree: a supervising agency.
     Subtree(AgencyCode),
+    /// One agency alone: an agency's own security officer.
+    Agency(AgencyCode),
 }

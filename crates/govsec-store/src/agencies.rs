@@ -15,20 +15,28 @@ use serde::Serialize;
 use crate::audit::append_audit;
 use crate::{Store, StoreError, begin_write, on_pool};
 
-/// The SQL condition that keeps agency rows (aliased `$alias`) inside the scope bound as `$1`:
-/// NULL for the national scope, else the subtree root's code, whose ancestry path bounds an
-/// index range (paths are byte-ordered and contain only `/`, digits and capitals, all below
-/// `~`).
+/// The SQL condition that keeps agency rows (aliased `$alias`) inside the scope bound as `$1`
+/// (see [`scope_parameter`]): NULL for the national scope, else the scope's agency code followed
+/// by one character that closes the range of ancestry paths. Paths are byte-ordered and hold
+/// only `/`, digits and capitals: every path in a subtree lies in [P, P + "~"), and the agency
+/// alone in [P, P + "!"), since "!" sorts before "/" and every digit or capital.
 macro_rules! in_scope {
     ($alias:literal) => {
         concat!(
-            "($1 IS NULL OR (",
-            $alias,
-            ".path >= (SELECT s.path FROM agencies s WHERE s.code = $1) AND ",
-            $alias,
-            ".path < (SELECT s.path FROM agencies s WHERE s.code = $1) || '~'))"
+            "($1 IS NULL OR (", $alias, ".path >= (SELECT s.path FROM agencies s WHERE s.code = substr($1, 1, 10)) AND ",
+            $alias, ".path < (SELECT s.path FROM agencies s WHERE s.code = substr($1, 1, 10)) || substr($1, 11, 1)))"
         )
     };
+}
+pub(crate) use in_scope;
+
+/// The value bound for [`in_scope!`].
+pub(crate) fn scope_parameter(scope: &Scope) -> Option<String> {
+    match scope {
+        Scope::National => None,
+        Scope::Subtree(root) => Some(format!("{root}~")),
+        Scope::Agency(code) => Some(format!("{code}!")),
+    }
 }
 
 /// The columns of [`AgencyRow`], selected from `agencies a`.
@@ -36,13 +44,6 @@ macro_rules! select_agencies {
     () => {
         "SELECT a.code, a.name_zh, a.name_en, a.tier, a.parent_code, a.level, a.exchange_layer, a.exchange_centre, a.path "
     };
-}
-
-fn scope_root(scope: &Scope) -> Option<String> {
-    match scope {
-        Scope::National => None,
-        Scope::Subtree(root) => Some(root.as_str().to_owned()),
-    }
 }
 
 /// An agency as the tree shows it.
@@ -228,7 +229,7 @@ impl Store {
             in_scope!("a"),
             " ORDER BY a.path"
         );
-        let root = scope_root(scope);
+        let root = scope_parameter(scope);
         let rows: Vec<AgencyRow> =
             on_pool!(self, pool => sqlx::query_as(SQL).bind(root).fetch_all(pool).await?);
         rows.into_iter().map(AgencyRow::summary).collect()
@@ -244,7 +245,7 @@ impl Store {
     /// How many agencies the scope holds.
     pub async fn count_agencies(&self, scope: &Scope) -> Result<i64, StoreError> {
         const SQL: &str = concat!("SELECT COUNT(*) FROM agencies a WHERE ", in_scope!("a"));
-        let root = scope_root(scope);
+        let root = scope_parameter(scope);
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(root).fetch_one(pool).await?))
     }
 
@@ -269,7 +270,7 @@ impl Store {
         );
         const SQL_SUBTREE: &str =
             "SELECT COUNT(*) FROM agencies a WHERE a.path >= $1 AND a.path < $1 || '~'";
-        let root = scope_root(scope);
+        let root = scope_parameter(scope);
         let row: Option<AgencyRow> = on_pool!(self, pool => sqlx::query_as(SQL_ONE).bind(&root).bind(code.as_str()).fetch_optional(pool).await?);
         let Some(row) = row else { return Ok(None) };
         let summary = row.summary()?;
@@ -309,7 +310,8 @@ impl Store {
     /// export writes.
     pub async fn agencies(&self, scope: &Scope) -> Result<Vec<Agency>, StoreError> {
         let summaries = self.agency_summaries(scope).await?;
-        self.assemble(summaries, &scope_root(scope), None).await
+        self.assemble(summaries, &scope_parameter(scope), None)
+            .await
     }
 
     /// Adds contacts, websites and systems to summaries, reading each table once: for the
@@ -433,7 +435,7 @@ impl Store {
             in_scope!("a"),
             " GROUP BY a.tier"
         );
-        let root = scope_root(scope);
+        let root = scope_parameter(scope);
         let agency_rows: Vec<(String, String, String, Option<String>, i64)> =
             on_pool!(self, pool => sqlx::query_as(AGENCIES).bind(&root).fetch_all(pool).await?);
         let website_rows: Vec<(String, i64, i64)> =

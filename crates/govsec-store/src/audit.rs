@@ -2,8 +2,8 @@
 //! they record, after taking the log's write lock, so the chain has one order and an entry
 //! exists exactly when its change does.
 
+use govsec_core::Scope;
 use govsec_core::audit::{Actor, AuditEntry, AuditRecord, ChainHash, ChainHead, chain};
-use govsec_core::{AgencyCode, Scope};
 
 use crate::{Store, StoreError, begin_write, on_pool};
 
@@ -116,26 +116,20 @@ impl Store {
     }
 
     /// The newest entries about agencies in the scope (for a supervisor: its subtree), newest
-    /// first, at most `limit`.
+    /// first, at most `limit`. Entries without an agency (the command line) are national.
     pub async fn audit_entries(
         &self,
         scope: &Scope,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        const ALL: &str = "SELECT sequence, at, actor, agency, role, action, object, client_address, previous_hash, content_hash FROM audit_log ORDER BY sequence DESC LIMIT $1";
-        const SUBTREE: &str = "SELECT l.sequence, l.at, l.actor, l.agency, l.role, l.action, l.object, l.client_address, l.previous_hash, l.content_hash \
-            FROM audit_log l JOIN agencies a ON a.code = l.agency \
-            WHERE a.path >= (SELECT s.path FROM agencies s WHERE s.code = $2) AND a.path < (SELECT s.path FROM agencies s WHERE s.code = $2) || '~' \
-            ORDER BY l.sequence DESC LIMIT $1";
-        let rows: Vec<AuditRow> = match scope {
-            Scope::National => {
-                on_pool!(self, pool => sqlx::query_as(ALL).bind(limit).fetch_all(pool).await?)
-            }
-            Scope::Subtree(root) => {
-                let root: &AgencyCode = root;
-                on_pool!(self, pool => sqlx::query_as(SUBTREE).bind(limit).bind(root.as_str()).fetch_all(pool).await?)
-            }
-        };
+        const SQL: &str = concat!(
+            "SELECT l.sequence, l.at, l.actor, l.agency, l.role, l.action, l.object, l.client_address, l.previous_hash, l.content_hash ",
+            "FROM audit_log l LEFT JOIN agencies a ON a.code = l.agency WHERE ",
+            crate::agencies::in_scope!("a"),
+            " ORDER BY l.sequence DESC LIMIT $2"
+        );
+        let parameter = crate::agencies::scope_parameter(scope);
+        let rows: Vec<AuditRow> = on_pool!(self, pool => sqlx::query_as(SQL).bind(parameter).bind(limit).fetch_all(pool).await?);
         Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 }

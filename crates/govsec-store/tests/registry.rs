@@ -118,6 +118,41 @@ async fn a_subtree_scope_sees_only_its_subtree() {
         assert_eq!(ancestors, ["301000000A"]);
         let statistics = store.registry_statistics(&scope).await.unwrap();
         assert_eq!(statistics.total().agencies, 3);
+        let own = Scope::Agency(code("301010000A"));
+        let codes: Vec<String> = store
+            .agency_summaries(&own)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.code.to_string())
+            .collect();
+        assert_eq!(
+            codes,
+            ["301010000A"],
+            "an officer sees its agency, not its subordinates"
+        );
+        assert!(
+            store
+                .agency_detail(&own, &code("301010100A"))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let detail = store
+            .agency_detail(&own, &code("301010000A"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(detail.children.is_empty() && detail.ancestors.is_empty());
+        assert_eq!(
+            store
+                .registry_statistics(&own)
+                .await
+                .unwrap()
+                .total()
+                .agencies,
+            1
+        );
         let unknown = Scope::Subtree(code("999999999Z"));
         assert!(store.agency_summaries(&unknown).await.unwrap().is_empty());
     }
@@ -279,5 +314,50 @@ async fn migrations_can_run_twice() {
     for db in every_backend().await {
         db.store.migrate().await.unwrap();
         db.store.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_read_within_the_scope() {
+    use govsec_core::audit::verify;
+    for db in every_backend().await {
+        let store = &db.store;
+        import(store, &registry()).await.unwrap();
+        let officer = |agency: &str| Actor {
+            name: format!("officer@{agency}"),
+            agency: Some(agency.to_owned()),
+            role: Some("agency_officer".to_owned()),
+            client_address: Some("127.0.0.1".to_owned()),
+        };
+        store
+            .record_audit(&officer("301010000A"), "registry.export", "1 agencies")
+            .await
+            .unwrap();
+        store
+            .record_audit(&officer("303000000B"), "registry.export", "1 agencies")
+            .await
+            .unwrap();
+        let national = store.audit_entries(&Scope::National, 10).await.unwrap();
+        assert_eq!(national.len(), 3);
+        assert_eq!(national[0].sequence, 3, "newest first");
+        let ministry = store
+            .audit_entries(&Scope::Subtree(code("301000000A")), 10)
+            .await
+            .unwrap();
+        assert_eq!(ministry.len(), 1);
+        assert_eq!(ministry[0].record.agency.as_deref(), Some("301010000A"));
+        assert!(
+            store
+                .audit_entries(&Scope::Agency(code("301000000A")), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            verify(&store.audit_chain().await.unwrap(), None)
+                .unwrap()
+                .sequence,
+            3
+        );
     }
 }

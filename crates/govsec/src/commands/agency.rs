@@ -182,6 +182,7 @@ async fn export(
     let object = match &scope {
         Scope::National => format!("{} agencies", agencies.len()),
         Scope::Subtree(root) => format!("{} agencies under {root}", agencies.len()),
+        Scope::Agency(code) => format!("agency {code}"),
     };
     store
         .record_audit(&Actor::command_line(), "registry.export", &object)
