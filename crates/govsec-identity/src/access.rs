@@ -265,16 +265,14 @@ impl AccessScope {
         }
     }
 
-    /// The store's [`Scope`] for agency data, when there is one.
-    ///
-    /// `govsec_core::Scope` has no single-agency variant yet, so [`AccessScope::Agency`] gives
-    /// `None` (no agency data) rather than the wider subtree: failing closed until the core gains
-    /// `Scope::Agency`. [`AccessScope::AssignedCampaigns`] has no registry scope at all.
+    /// The store's [`Scope`] for agency data, when there is one. An auditor's
+    /// [`AccessScope::AssignedCampaigns`] has none: campaign queries join the assignments instead.
     pub fn registry_scope(&self) -> Option<Scope> {
         match self {
             AccessScope::National => Some(Scope::National),
             AccessScope::Subtree(code) => Some(Scope::Subtree(code.clone())),
-            AccessScope::Agency(_) | AccessScope::AssignedCampaigns => None,
+            AccessScope::Agency(code) => Some(Scope::Agency(code.clone())),
+            AccessScope::AssignedCampaigns => None,
         }
     }
 }
@@ -538,7 +536,10 @@ mod tests {
             caller(Role::Supervisor, MID).registry_scope(),
             Some(Scope::Subtree(mid.clone()))
         );
-        assert_eq!(caller(Role::AgencyOfficer, MID).registry_scope(), None);
+        assert_eq!(
+            caller(Role::AgencyOfficer, MID).registry_scope(),
+            Some(Scope::Agency(AgencyCode::parse(MID).unwrap()))
+        );
         assert_eq!(
             caller(Role::AgencyOfficer, MID).access_scope(),
             AccessScope::Agency(mid)
