@@ -12,6 +12,7 @@
 mod agencies;
 mod audit;
 mod error;
+mod identity;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
@@ -28,6 +29,7 @@ pub use agencies::{
     AgencyDetail, AgencySummary, ImportOutcome, RegistryStatistics, TierStatistics,
 };
 pub use error::StoreError;
+pub use identity::{FailureKind, NewUser, SessionRecord, UserRecord};
 
 /// How long a SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);

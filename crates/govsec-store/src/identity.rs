@@ -1,0 +1,332 @@
+//! Users and sign-in state: accounts, TOTP secrets with their last accepted step, one-time
+//! recovery codes, sessions and failure histories. The decisions (is this password good, is this
+//! code right, must this attempt wait) are `govsec-identity`'s; this module keeps what they need
+//! and makes the one-time rules hold under concurrency with conditional writes.
+
+use govsec_core::audit::Actor;
+use govsec_core::{AgencyCode, EmailAddress};
+use govsec_identity::{FailureHistory, LoginName, RecoveryCodeHash, Role, TokenHash};
+
+use crate::audit::append_audit;
+use crate::{Store, StoreError, begin_write, on_pool};
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub login: LoginName,
+    /// The agency the user belongs to.
+    pub agency: AgencyCode,
+    /// Role.
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// E-mail address.
+    pub email: Option<EmailAddress>,
+    /// A demo account, whose second factor the demo's sign-in page shows.
+    pub demo: bool,
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Login name.
+    pub login: LoginName,
+    /// The agency the user belongs to.
+    pub agency: AgencyCode,
+    /// Role.
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// E-mail address.
+    pub email: Option<EmailAddress>,
+    /// Whether sign-in is refused.
+    pub disabled: bool,
+    /// Whether this is a demo account.
+    pub demo: bool,
+    /// The TOTP secret in base32, once enrolled.
+    pub totp_secret: Option<String>,
+    /// The last TOTP step accepted, so the same code is never accepted twice.
+    pub totp_last_step: Option<i64>,
+}
+
+/// A session as stored (the token itself is only in the user's cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Whose session.
+    pub login: LoginName,
+    /// Unix seconds when it began.
+    pub created_at: i64,
+    /// Unix seconds of the last request.
+    pub last_seen: i64,
+    /// The token forms must carry back.
+    pub csrf_token: String,
+}
+
+/// Whose failures a history counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A login name, whether or not such an account exists.
+    Account,
+    /// A source address.
+    Address,
+}
+
+impl FailureKind {
+    fn key(self) -> &'static str {
+        match self {
+            FailureKind::Account => "account",
+            FailureKind::Address => "address",
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    login: String,
+    agency_code: String,
+    role: String,
+    password_hash: String,
+    email: Option<String>,
+    disabled: bool,
+    demo: bool,
+    secret: Option<String>,
+    last_used_step: Option<i64>,
+}
+
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
+}
+
+impl UserRow {
+    fn record(self) -> Result<UserRecord, StoreError> {
+        Ok(UserRecord {
+            login: LoginName::parse(&self.login).map_err(|_| corrupt("login name", &self.login))?,
+            agency: AgencyCode::parse(&self.agency_code)
+                .map_err(|_| corrupt("agency code", &self.agency_code))?,
+            role: Role::parse(&self.role).map_err(|_| corrupt("role", &self.role))?,
+            password_hash: self.password_hash,
+            email: match self.email.as_deref() {
+                Some(text) => {
+                    Some(EmailAddress::parse(text).ok_or_else(|| corrupt("e-mail address", text))?)
+                }
+                None => None,
+            },
+            disabled: self.disabled,
+            demo: self.demo,
+            totp_secret: self.secret,
+            totp_last_step: self.last_used_step,
+        })
+    }
+}
+
+impl Store {
+    /// Creates an account, recorded in the audit log as done by `actor`.
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        const INSERT: &str = "INSERT INTO users (login, agency_code, role, password_hash, email, disabled, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "users, audit_log");
+            sqlx::query(INSERT)
+                .bind(user.login.as_str())
+                .bind(user.agency.as_str())
+                .bind(user.role.key())
+                .bind(&user.password_hash)
+                .bind(user.email.as_ref().map(EmailAddress::as_str))
+                .bind(false)
+                .bind(user.demo)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let object = format!("{} ({} at {})", user.login.as_str(), user.role.key(), user.agency);
+            append_audit!(tx, actor.record(crate::now_text(), "user.create", &object));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The account with this login name, with its TOTP state.
+    pub async fn user(&self, login: &LoginName) -> Result<Option<UserRecord>, StoreError> {
+        const SQL: &str = "SELECT u.login, u.agency_code, u.role, u.password_hash, u.email, u.disabled, u.demo, t.secret, t.last_used_step \
+            FROM users u LEFT JOIN totp_credentials t ON t.login = u.login WHERE u.login = $1";
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(SQL).bind(login.as_str()).fetch_optional(pool).await?);
+        row.map(UserRow::record).transpose()
+    }
+
+    /// Every demo account, for the demo's sign-in page.
+    pub async fn demo_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        const SQL: &str = "SELECT u.login, u.agency_code, u.role, u.password_hash, u.email, u.disabled, u.demo, t.secret, t.last_used_step \
+            FROM users u LEFT JOIN totp_credentials t ON t.login = u.login WHERE u.demo ORDER BY u.login";
+        let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await?);
+        rows.into_iter().map(UserRow::record).collect()
+    }
+
+    /// Sets (or replaces) the user's TOTP secret, forgetting the last accepted step.
+    pub async fn set_totp_secret(
+        &self,
+        login: &LoginName,
+        secret_base32: &str,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO totp_credentials (login, secret, last_used_step) VALUES ($1, $2, NULL) \
+            ON CONFLICT (login) DO UPDATE SET secret = excluded.secret, last_used_step = NULL";
+        on_pool!(self, pool => sqlx::query(SQL).bind(login.as_str()).bind(secret_base32).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Accepts TOTP `step` for the user only if it is later than every step accepted before:
+    /// one conditional update, so two requests with the same code cannot both pass.
+    pub async fn accept_totp_step(&self, login: &LoginName, step: i64) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE totp_credentials SET last_used_step = $2 WHERE login = $1 AND (last_used_step IS NULL OR last_used_step < $2)";
+        let changed = on_pool!(self, pool => sqlx::query(SQL).bind(login.as_str()).bind(step).execute(pool).await?.rows_affected());
+        Ok(changed == 1)
+    }
+
+    /// Replaces the user's recovery codes (stored as their hashes).
+    pub async fn replace_recovery_codes(
+        &self,
+        login: &LoginName,
+        hashes: &[RecoveryCodeHash],
+    ) -> Result<(), StoreError> {
+        const DELETE: &str = "DELETE FROM recovery_codes WHERE login = $1";
+        const INSERT: &str = "INSERT INTO recovery_codes (login, code_hash) VALUES ($1, $2)";
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(DELETE).bind(login.as_str()).execute(&mut *tx).await?;
+            for hash in hashes {
+                sqlx::query(INSERT).bind(login.as_str()).bind(hex::encode(hash.0)).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The hashes of the user's unused recovery codes.
+    pub async fn recovery_codes(
+        &self,
+        login: &LoginName,
+    ) -> Result<Vec<RecoveryCodeHash>, StoreError> {
+        const SQL: &str =
+            "SELECT code_hash FROM recovery_codes WHERE login = $1 ORDER BY code_hash";
+        let rows: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(login.as_str()).fetch_all(pool).await?);
+        rows.iter()
+            .map(|text| {
+                let mut bytes = [0u8; 32];
+                hex::decode_to_slice(text, &mut bytes)
+                    .map_err(|_| corrupt("recovery code hash", text))?;
+                Ok(RecoveryCodeHash(bytes))
+            })
+            .collect()
+    }
+
+    /// Uses up one recovery code: true only for the one request that deleted it.
+    pub async fn use_recovery_code(
+        &self,
+        login: &LoginName,
+        hash: &RecoveryCodeHash,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "DELETE FROM recovery_codes WHERE login = $1 AND code_hash = $2";
+        let deleted = on_pool!(self, pool => sqlx::query(SQL).bind(login.as_str()).bind(hex::encode(hash.0)).execute(pool).await?.rows_affected());
+        Ok(deleted == 1)
+    }
+
+    /// The failure history of an account name or a source address.
+    pub async fn failure_history(
+        &self,
+        kind: FailureKind,
+        subject: &str,
+    ) -> Result<FailureHistory, StoreError> {
+        const SQL: &str =
+            "SELECT failures, last_failure_at FROM login_failures WHERE kind = $1 AND subject = $2";
+        let row: Option<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(SQL).bind(kind.key()).bind(subject).fetch_optional(pool).await?);
+        Ok(match row {
+            Some((failures, last)) => FailureHistory {
+                failures: u32::try_from(failures).unwrap_or(u32::MAX),
+                last_failure_at: u64::try_from(last).unwrap_or(0),
+            },
+            None => FailureHistory::default(),
+        })
+    }
+
+    /// Stores a failure history as the throttle computed it.
+    pub async fn save_failure_history(
+        &self,
+        kind: FailureKind,
+        subject: &str,
+        history: &FailureHistory,
+    ) -> Result<(), StoreError> {
+        const UPSERT: &str = "INSERT INTO login_failures (kind, subject, failures, last_failure_at) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (kind, subject) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at";
+        const DELETE: &str = "DELETE FROM login_failures WHERE kind = $1 AND subject = $2";
+        on_pool!(self, pool => if history.failures > 0 {
+            sqlx::query(UPSERT)
+                .bind(kind.key())
+                .bind(subject)
+                .bind(i64::from(history.failures))
+                .bind(i64::try_from(history.last_failure_at).unwrap_or(i64::MAX))
+                .execute(pool)
+                .await
+                .map(|_| ())?
+        } else {
+            sqlx::query(DELETE).bind(kind.key()).bind(subject).execute(pool).await.map(|_| ())?
+        });
+        Ok(())
+    }
+
+    /// Starts a session for `login`.
+    pub async fn create_session(
+        &self,
+        token: &TokenHash,
+        login: &LoginName,
+        csrf_token: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO sessions (token_hash, login, created_at, last_seen, csrf_token) VALUES ($1, $2, $3, $3, $4)";
+        on_pool!(self, pool => sqlx::query(SQL).bind(hex::encode(token.0)).bind(login.as_str()).bind(now).bind(csrf_token).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// The session a token opens, if any.
+    pub async fn session(&self, token: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
+        const SQL: &str =
+            "SELECT login, created_at, last_seen, csrf_token FROM sessions WHERE token_hash = $1";
+        let row: Option<(String, i64, i64, String)> = on_pool!(self, pool => sqlx::query_as(SQL).bind(hex::encode(token.0)).fetch_optional(pool).await?);
+        row.map(|(login, created_at, last_seen, csrf_token)| {
+            Ok(SessionRecord {
+                login: LoginName::parse(&login).map_err(|_| corrupt("login name", &login))?,
+                created_at,
+                last_seen,
+                csrf_token,
+            })
+        })
+        .transpose()
+    }
+
+    /// Notes a request on the session.
+    pub async fn touch_session(&self, token: &TokenHash, now: i64) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(hex::encode(token.0)).bind(now).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token: &TokenHash) -> Result<(), StoreError> {
+        const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(hex::encode(token.0)).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Ends every session of a user ("sign out everywhere", and after a role change).
+    pub async fn delete_sessions_of(&self, login: &LoginName) -> Result<u64, StoreError> {
+        const SQL: &str = "DELETE FROM sessions WHERE login = $1";
+        Ok(
+            on_pool!(self, pool => sqlx::query(SQL).bind(login.as_str()).execute(pool).await?.rows_affected()),
+        )
+    }
+}
