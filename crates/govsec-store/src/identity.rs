@@ -61,6 +61,8 @@ pub struct SessionRecord {
     pub last_seen: i64,
     /// The token forms must carry back.
     pub csrf_token: String,
+    /// Whether the second factor was passed; until then the session opens nothing else.
+    pub second_factor_passed: bool,
 }
 
 /// Whose failures a history counts.
@@ -279,32 +281,44 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a session for `login`.
+    /// Starts a session for `login`: `second_factor_passed` is false between the password and
+    /// the second factor, when the session opens nothing but the second-factor page.
     pub async fn create_session(
         &self,
         token: &TokenHash,
         login: &LoginName,
         csrf_token: &str,
         now: i64,
+        second_factor_passed: bool,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO sessions (token_hash, login, created_at, last_seen, csrf_token) VALUES ($1, $2, $3, $3, $4)";
-        on_pool!(self, pool => sqlx::query(SQL).bind(hex::encode(token.0)).bind(login.as_str()).bind(now).bind(csrf_token).execute(pool).await.map(|_| ())?);
+        const SQL: &str = "INSERT INTO sessions (token_hash, login, created_at, last_seen, csrf_token, second_factor_passed) VALUES ($1, $2, $3, $3, $4, $5)";
+        on_pool!(self, pool => sqlx::query(SQL)
+            .bind(hex::encode(token.0))
+            .bind(login.as_str())
+            .bind(now)
+            .bind(csrf_token)
+            .bind(second_factor_passed)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
         Ok(())
     }
 
     /// The session a token opens, if any.
     pub async fn session(&self, token: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
-        const SQL: &str =
-            "SELECT login, created_at, last_seen, csrf_token FROM sessions WHERE token_hash = $1";
-        let row: Option<(String, i64, i64, String)> = on_pool!(self, pool => sqlx::query_as(SQL).bind(hex::encode(token.0)).fetch_optional(pool).await?);
-        row.map(|(login, created_at, last_seen, csrf_token)| {
-            Ok(SessionRecord {
-                login: LoginName::parse(&login).map_err(|_| corrupt("login name", &login))?,
-                created_at,
-                last_seen,
-                csrf_token,
-            })
-        })
+        const SQL: &str = "SELECT login, created_at, last_seen, csrf_token, second_factor_passed FROM sessions WHERE token_hash = $1";
+        let row: Option<(String, i64, i64, String, bool)> = on_pool!(self, pool => sqlx::query_as(SQL).bind(hex::encode(token.0)).fetch_optional(pool).await?);
+        row.map(
+            |(login, created_at, last_seen, csrf_token, second_factor_passed)| {
+                Ok(SessionRecord {
+                    login: LoginName::parse(&login).map_err(|_| corrupt("login name", &login))?,
+                    created_at,
+                    last_seen,
+                    csrf_token,
+                    second_factor_passed,
+                })
+            },
+        )
         .transpose()
     }
 

@@ -231,11 +231,11 @@ async fn sessions_are_found_by_token_hash_and_ended() {
             .unwrap();
         let (a, b) = (TokenHash([1; 32]), TokenHash([2; 32]));
         store
-            .create_session(&a, &login, "csrf-a", 100)
+            .create_session(&a, &login, "csrf-a", 100, true)
             .await
             .unwrap();
         store
-            .create_session(&b, &login, "csrf-b", 100)
+            .create_session(&b, &login, "csrf-b", 100, false)
             .await
             .unwrap();
         store.touch_session(&a, 160).await.unwrap();
@@ -247,6 +247,24 @@ async fn sessions_are_found_by_token_hash_and_ended() {
                 session.csrf_token.as_str()
             ),
             (100, 160, "csrf-a")
+        );
+        assert!(session.second_factor_passed);
+        assert!(
+            !store
+                .session(&b)
+                .await
+                .unwrap()
+                .unwrap()
+                .second_factor_passed
+        );
+        assert!(session.second_factor_passed);
+        assert!(
+            !store
+                .session(&b)
+                .await
+                .unwrap()
+                .unwrap()
+                .second_factor_passed
         );
         assert!(store.session(&TokenHash([3; 32])).await.unwrap().is_none());
         store.delete_session(&a).await.unwrap();

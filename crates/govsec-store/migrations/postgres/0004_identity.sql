@@ -30,7 +30,10 @@ CREATE TABLE sessions (
     login        TEXT NOT NULL REFERENCES users (login) ON DELETE CASCADE,
     created_at   BIGINT NOT NULL,
     last_seen    BIGINT NOT NULL,
-    csrf_token   TEXT NOT NULL
+    csrf_token   TEXT NOT NULL,
+    -- False between the password and the second factor: such a session opens nothing but the
+    -- second-factor page.
+    second_factor_passed BOOLEAN NOT NULL
 );
 CREATE INDEX sessions_login ON sessions (login);
 
