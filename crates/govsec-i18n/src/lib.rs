@@ -220,6 +220,36 @@ catalogue! {
     ErrorInternal => "系統發生錯誤，已記錄。請稍後再試。", "Something went wrong on our side and it has been logged. Please try again later.";
     BackToAgencies => "回到機關名冊", "Back to the agency registry";
 
+    // Signing in.
+    SignInTitle => "登入", "Sign in";
+    SignInLogin => "登入帳號", "Login name";
+    SignInPassword => "密碼", "Password";
+    SignInButton => "登入", "Sign in";
+    SignInFailed => "登入失敗：帳號、密碼或驗證碼不正確", "Sign-in failed: the login name, password or verification code is wrong";
+    SignInWait => "嘗試次數過多，請於 {0} 秒後再試", "Too many attempts; try again in {0} seconds";
+    SignInLockedOut => "嘗試次數過多，已暫停登入，請於 {0} 分鐘後再試", "Too many attempts; sign-in is paused, try again in {0} minutes";
+    SignInRequired => "請先登入", "Please sign in first";
+    SecondFactorTitle => "第二道驗證", "Second factor";
+    SecondFactorPrompt => "請輸入驗證器 App 顯示的 6 位數驗證碼，或一組備援碼", "Enter the 6-digit code your authenticator app shows, or a recovery code";
+    SecondFactorCode => "驗證碼或備援碼", "Code or recovery code";
+    SecondFactorButton => "驗證", "Verify";
+    TotpEnrolInstructions => "請以驗證器 App 掃描 QR code，再輸入其顯示的 6 位數驗證碼以完成設定", "Scan the QR code with an authenticator app, then enter the 6-digit code it shows to finish";
+    TotpManualSecret => "無法掃描時請手動輸入金鑰：{0}", "If you cannot scan, enter this key by hand: {0}";
+    SignOut => "登出", "Sign out";
+    SignOutEverywhere => "登出所有裝置", "Sign out everywhere";
+    SignOutConfirm => "確定要登出嗎？", "Sign out now?";
+    SignedInAs => "{0}（{1}，{2}）", "{0} ({1}, {2})";
+    FormExpired => "表單已過期，請重新整理頁面再試一次", "The form has expired; reload the page and try again";
+    NoRegistryAccess => "您的角色無權檢視機關名冊", "Your role does not give access to the agency registry";
+    DemoAccountsHeading => "示範帳號（僅示範模式顯示）", "Demo accounts (shown in demo mode only)";
+    DemoAccountsNote => "這些帳號只存在於本次示範環境；驗證碼每 30 秒更新，重新整理即可取得最新者。", "These accounts exist only in this demo world; codes change every 30 seconds, reload for the current one.";
+    DemoCurrentCode => "目前驗證碼", "Current code";
+    RoleAuthorityAdmin => "主管機關管理者", "Authority administrator";
+    RoleAuthorityAnalyst => "主管機關分析人員", "Authority analyst";
+    RoleSupervisor => "上級機關", "Supervising agency";
+    RoleAgencyOfficer => "機關資安人員", "Agency security officer";
+    RoleAuditor => "稽核人員", "Auditor";
+
     // Registry import problems: `{0}` etc. are the offending values.
     ProblemNotUtf8 => "不是 UTF-8 文字（可能是 Big5）；請另存為 UTF-8，或以 --encoding big5 匯入", "not UTF-8 text (perhaps Big5); save the file as UTF-8 or import it with --encoding big5";
     ProblemNotDecodable => "無法以 {0} 解碼", "cannot be decoded as {0}";

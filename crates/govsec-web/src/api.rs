@@ -9,7 +9,7 @@ use govsec_core::AgencyCode;
 use serde_json::json;
 
 use crate::AppState;
-use crate::scope::CallerScope;
+use crate::auth::CallerScope;
 
 /// The API routes, mounted under `/api/v1`.
 pub fn router() -> Router<AppState> {

@@ -8,6 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     None,
+    SignIn,
     Home,
     Agencies,
     WebPosture,
@@ -46,13 +47,18 @@ pub fn page(lang: Lang, title: &str, section: Section, here: &str, content: Mark
                 header class="site" {
                     a class="brand" href="/" { (Text::ProductName.get(lang)) }
                     nav aria-label=(Text::NavHome.get(lang)) {
-                        @for (entry, href, text) in NAVIGATION {
-                            @if entry == section {
-                                a href=(href) aria-current="page" { (text.get(lang)) }
-                            } @else {
-                                a href=(href) { (text.get(lang)) }
+                        @if section != Section::SignIn {
+                            @for (entry, href, text) in NAVIGATION {
+                                @if entry == section {
+                                    a href=(href) aria-current="page" { (text.get(lang)) }
+                                } @else {
+                                    a href=(href) { (text.get(lang)) }
+                                }
                             }
                         }
+                    }
+                    @if section != Section::SignIn {
+                        a class="sign-out" href="/logout" { (Text::SignOut.get(lang)) }
                     }
                     a class="language" href=(switch) lang=(other.tag()) hreflang=(other.tag()) { (Text::SwitchLanguage.get(lang)) }
                 }

@@ -6,13 +6,13 @@
 //! caller's language and scope through extractors, ask the store, and render.
 
 mod api;
+mod auth;
 mod cache;
 mod error;
 mod language;
 mod layout;
 mod metrics;
 mod pages;
-mod scope;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,10 +20,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::get;
-use govsec_core::Scope;
 use govsec_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use auth::{AuthSettings, SESSION_COOKIE, random_token, role_label};
 pub use metrics::Metrics;
 
 /// Limits and settings of the web server.
@@ -33,9 +33,8 @@ pub struct WebOptions {
     pub request_timeout: Duration,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
-    /// The scope every request works in. Until sign-in exists this is the operator's scope,
-    /// set when the server starts.
-    pub operator_scope: Scope,
+    /// How signing in behaves.
+    pub auth: AuthSettings,
 }
 
 impl Default for WebOptions {
@@ -43,7 +42,7 @@ impl Default for WebOptions {
         WebOptions {
             request_timeout: Duration::from_secs(30),
             body_limit: 16 * 1024 * 1024,
-            operator_scope: Scope::National,
+            auth: AuthSettings::default(),
         }
     }
 }
@@ -171,9 +170,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// A future that completes on SIGTERM or Ctrl-C: what `govsec serve` waits for before shutting

@@ -2,9 +2,11 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use govsec_core::AgencyCode;
 use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
-use govsec_core::{AgencyCode, Scope};
+use govsec_identity::{LoginName, Role, SessionToken};
+use govsec_store::NewUser;
 use govsec_store::testing::{TestDatabase, every_backend};
 use govsec_web::{AppState, WebOptions, app};
 use http_body_util::BodyExt;
@@ -57,14 +59,67 @@ async fn get(router: &axum::Router, path: &str, lang: Option<&str>) -> Answer {
     }
 }
 
-fn national(db: &TestDatabase) -> axum::Router {
-    app(AppState::new(db.store.clone(), WebOptions::default()))
+/// A user with `role` at `agency` and a session that passed the second factor, made directly in
+/// the store (the sign-in flow itself is tested in `sign_in.rs`).
+async fn session_for(db: &TestDatabase, role: Role, agency: &str) -> String {
+    // A distinct, well-formed token per caller: 43 URL-safe base64 characters (32 bytes) whose
+    // last one carries no stray bits.
+    let token = format!("{:A<43}", format!("T{agency}{}", role.key().len()));
+    let login = LoginName::parse(&format!(
+        "{}.{}",
+        role.key().replace('_', "-"),
+        agency.to_lowercase()
+    ))
+    .unwrap();
+    let user = NewUser {
+        login: login.clone(),
+        agency: AgencyCode::parse(agency).unwrap(),
+        role,
+        password_hash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+        email: None,
+        demo: false,
+    };
+    if db.store.user(&login).await.unwrap().is_none() {
+        db.store
+            .create_user(&user, &Actor::command_line(), 1)
+            .await
+            .unwrap();
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let token = SessionToken::parse(&token).unwrap();
+    if db.store.session(&token.hash()).await.unwrap().is_none() {
+        db.store
+            .create_session(&token.hash(), &login, "test-csrf", now, true)
+            .await
+            .unwrap();
+    }
+    format!("govsec_session={}", token.as_str())
+}
+
+/// The application as seen by a signed-in caller with `role` at `agency`.
+async fn signed_in(db: &TestDatabase, role: Role, agency: &str) -> axum::Router {
+    let cookie = session_for(db, role, agency).await;
+    app(AppState::new(db.store.clone(), WebOptions::default())).layer(
+        tower::util::MapRequestLayer::new(move |mut request: Request<Body>| {
+            request
+                .headers_mut()
+                .append(header::COOKIE, cookie.parse().unwrap());
+            request
+        }),
+    )
+}
+
+async fn national(db: &TestDatabase) -> axum::Router {
+    signed_in(db, Role::AuthorityAdmin, "A00000000A").await
 }
 
 #[tokio::test]
 async fn the_tree_renders_in_chinese_by_default_and_in_english_on_request() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let zh = get(&router, "/agencies", None).await;
         assert_eq!(zh.status, StatusCode::OK);
         assert!(zh.body.contains("<html lang=\"zh-TW\">"));
@@ -90,7 +145,7 @@ async fn the_tree_renders_in_chinese_by_default_and_in_english_on_request() {
 #[tokio::test]
 async fn an_agency_page_renders_in_both_languages() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let zh = get(&router, "/agencies/301000000A", None).await;
         assert_eq!(zh.status, StatusCode::OK);
         for wanted in [
@@ -122,10 +177,12 @@ async fn an_agency_page_renders_in_both_languages() {
 #[tokio::test]
 async fn user_text_is_escaped() {
     for db in world().await {
-        let body = get(&national(&db), "/agencies", None).await.body;
+        let body = get(&national(&db).await, "/agencies", None).await.body;
         assert!(!body.contains("<script>"));
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;臺北市政府"));
-        let search = get(&national(&db), "/agencies?q=%3Cb%3E", None).await.body;
+        let search = get(&national(&db).await, "/agencies?q=%3Cb%3E", None)
+            .await
+            .body;
         assert!(!search.contains("<b>") && search.contains("&lt;b&gt;"));
     }
 }
@@ -133,7 +190,7 @@ async fn user_text_is_escaped() {
 #[tokio::test]
 async fn search_finds_by_name_and_code() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let body = get(&router, "/agencies?q=%E8%AD%A6%E6%94%BF", None)
             .await
             .body;
@@ -151,7 +208,7 @@ async fn search_finds_by_name_and_code() {
 #[tokio::test]
 async fn unknown_and_out_of_scope_agencies_are_not_found() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         assert_eq!(
             get(&router, "/agencies/999999999Z", None).await.status,
             StatusCode::NOT_FOUND
@@ -159,13 +216,7 @@ async fn unknown_and_out_of_scope_agencies_are_not_found() {
         let bad = get(&router, "/agencies/..%2Fetc", Some("en")).await;
         assert_eq!(bad.status, StatusCode::NOT_FOUND);
         assert!(bad.body.contains("does not exist or is outside your scope"));
-        let ministry = app(AppState::new(
-            db.store.clone(),
-            WebOptions {
-                operator_scope: Scope::Subtree(AgencyCode::parse("301000000A").unwrap()),
-                ..WebOptions::default()
-            },
-        ));
+        let ministry = signed_in(&db, Role::Supervisor, "301000000A").await;
         assert_eq!(
             get(&ministry, "/agencies/303000000B", None).await.status,
             StatusCode::NOT_FOUND
@@ -191,7 +242,7 @@ async fn unknown_and_out_of_scope_agencies_are_not_found() {
 #[tokio::test]
 async fn module_pages_show_real_registry_figures() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let vans = get(&router, "/vans", Some("en")).await;
         assert_eq!(vans.status, StatusCode::OK);
         // Two core systems, one not covered by VANS: 50.00 % uncovered.
@@ -213,7 +264,7 @@ async fn module_pages_show_real_registry_figures() {
 #[tokio::test]
 async fn health_metrics_and_headers() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let health = get(&router, "/healthz", None).await;
         assert_eq!(health.status, StatusCode::OK);
         assert!(health.body.contains("\"status\":\"ok\""));
@@ -243,7 +294,7 @@ async fn health_metrics_and_headers() {
 #[tokio::test]
 async fn the_language_switch_sets_a_cookie_and_only_goes_home_locally() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         let answer = get(&router, "/lang/en?next=/agencies/301000000A", None).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER);
         assert_eq!(answer.headers[header::LOCATION], "/agencies/301000000A");
@@ -296,7 +347,18 @@ async fn a_real_socket_serves_and_shuts_down_gracefully() {
         let uri: axum::http::Uri = format!("http://{address}/agencies/303000000B")
             .parse()
             .unwrap();
-        let response = client.get(uri).await.unwrap();
+        let anonymous = client.get(uri.clone()).await.unwrap();
+        assert_eq!(
+            anonymous.status(),
+            StatusCode::SEE_OTHER,
+            "pages need a signed-in caller"
+        );
+        let cookie = session_for(&db, Role::AuthorityAnalyst, "A00000000A").await;
+        let request = Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = client.request(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let body = response.into_body().collect().await.unwrap().to_bytes();
         assert!(String::from_utf8_lossy(&body).contains("外交部"));
@@ -313,7 +375,7 @@ async fn a_real_socket_serves_and_shuts_down_gracefully() {
 #[tokio::test]
 async fn cached_pages_follow_every_import() {
     for db in world().await {
-        let router = national(&db);
+        let router = national(&db).await;
         assert!(
             get(&router, "/agencies", None)
                 .await

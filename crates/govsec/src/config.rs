@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use govsec_core::{AgencyCode, Scope};
 use govsec_i18n::{Lang, Text};
 use serde::Deserialize;
 
@@ -48,8 +47,8 @@ pub struct WebSection {
     pub request_timeout_secs: Option<u64>,
     /// Largest request body in bytes.
     pub body_limit_bytes: Option<usize>,
-    /// `national`, or the agency code whose subtree the server shows.
-    pub operator_scope: Option<String>,
+    /// Mark session cookies Secure (default true; false only for plain http on loopback).
+    pub secure_cookies: Option<bool>,
 }
 
 /// What the flags and variables gave, before the file fills the gaps.
@@ -74,7 +73,7 @@ pub struct Settings {
     pub web_addr: Option<String>,
     pub request_timeout: Duration,
     pub body_limit: usize,
-    pub operator_scope: Scope,
+    pub secure_cookies: bool,
 }
 
 impl Settings {
@@ -97,15 +96,6 @@ impl Settings {
             })?,
             None => Lang::default(),
         };
-        let operator_scope = match file.web.operator_scope.as_deref() {
-            None | Some("national") => Scope::National,
-            Some(code) => Scope::Subtree(AgencyCode::parse(code).map_err(|_| {
-                Failure::Input(format!(
-                    "{origin}: web.operator_scope: {}",
-                    Text::ProblemBadCode.fill(lang, &[&code])
-                ))
-            })?),
-        };
         let data_dir_given = given.data_dir.is_some() || file.data_dir.is_some();
         Ok(Settings {
             data_dir: given
@@ -119,7 +109,7 @@ impl Settings {
             web_addr: file.web.addr,
             request_timeout: Duration::from_secs(file.web.request_timeout_secs.unwrap_or(30)),
             body_limit: file.web.body_limit_bytes.unwrap_or(16 * 1024 * 1024),
-            operator_scope,
+            secure_cookies: file.web.secure_cookies.unwrap_or(true),
         })
     }
 
@@ -207,13 +197,13 @@ mod tests {
             message.contains("govsec.toml") && message.contains("data_dri"),
             "{message}"
         );
-        let (_dir, path) = with_file("[web]\noperator_scope = \"nope\"\n");
+        let (_dir, path) = with_file("[web]\nsecure_cookies = \"yes\"\n");
         let Err(Failure::Input(message)) = Settings::resolve(GivenSettings {
             config: Some(path),
             ..GivenSettings::default()
         }) else {
             panic!("expected an input error");
         };
-        assert!(message.contains("web.operator_scope"), "{message}");
+        assert!(message.contains("secure_cookies"), "{message}");
     }
 }

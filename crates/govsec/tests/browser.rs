@@ -1,5 +1,5 @@
-//! The demo in a real browser: headless Chromium loads the pages, follows the language switch
-//! (a redirect that sets a cookie) and we read the DOM it built. Skipped, visibly, when no
+//! The demo in a real browser: headless Chromium follows the redirect to the sign-in page and
+//! the language switch (a redirect that sets a cookie), and we read the DOM it built. Skipped, visibly, when no
 //! Chromium is installed; `.ci/run` installs Debian's.
 
 use std::io::{BufRead, BufReader, Write};
@@ -39,7 +39,7 @@ fn dump_dom(browser: &str, profile: &Path, url: &str) -> String {
 }
 
 #[test]
-fn the_demo_tree_and_language_switch_work_in_chromium() {
+fn the_sign_in_page_and_language_switch_work_in_chromium() {
     let Some(browser) = chromium() else {
         let _ = writeln!(
             std::io::stderr(),
@@ -63,26 +63,20 @@ fn the_demo_tree_and_language_switch_work_in_chromium() {
     let base = url.trim().trim_end_matches('/').to_owned();
     let profile = dir.path().join("profile");
 
-    let tree = dump_dom(&browser, &profile, &format!("{base}/agencies"));
-    assert!(tree.contains("<html lang=\"zh-TW\">"), "{tree}");
-    assert!(tree.contains("共 206 個機關"));
-    assert!(
-        tree.contains("<details open=\"\"><summary><a href=\"/agencies/A00000000A\">行政院</a>")
-    );
+    // Signed out, the tree sends the browser to the sign-in page, which in demo mode lists the
+    // demo accounts with their current codes.
+    let sign_in = dump_dom(&browser, &profile, &format!("{base}/agencies"));
+    assert!(sign_in.contains("<html lang=\"zh-TW\">"), "{sign_in}");
+    assert!(sign_in.contains("name=\"password\"") && sign_in.contains("示範帳號"));
+    assert!(sign_in.contains("<code>officer.npa</code>"));
 
     // The switch redirects back to the page and leaves a cookie the next page load uses.
-    let english = dump_dom(
-        &browser,
-        &profile,
-        &format!("{base}/lang/en?next=/agencies/301000000A"),
-    );
+    let english = dump_dom(&browser, &profile, &format!("{base}/lang/en?next=/login"));
     assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("Demo accounts (shown in demo mode only)"));
+    let again = dump_dom(&browser, &profile, &format!("{base}/agencies"));
     assert!(
-        english.contains("Ministry of the Interior") && english.contains("Subordinate agencies")
-    );
-    let again = dump_dom(&browser, &profile, &format!("{base}/vans"));
-    assert!(
-        again.contains("VANS and EDR coverage of core systems"),
+        again.contains("Sign in") && again.contains("<html lang=\"en\">"),
         "{again}"
     );
 

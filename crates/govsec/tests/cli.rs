@@ -147,8 +147,95 @@ fn a_bad_configuration_file_exits_2_naming_it() {
     );
 }
 
+/// One HTTP/1.1 exchange over a fresh connection, as plain as a browser's.
+struct Exchange {
+    status: u16,
+    location: String,
+    cookies: Vec<(String, String)>,
+    body: String,
+}
+
+fn exchange(address: &str, method: &str, path: &str, cookie: &str, form: Option<&str>) -> Exchange {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let body = form.unwrap_or_default();
+    let content = if form.is_some() {
+        format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+    } else {
+        String::new()
+    };
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nCookie: {cookie}\r\n{content}Connection: close\r\n\r\n{body}").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut location = String::new();
+    let mut cookies = Vec::new();
+    for line in head.lines().skip(1) {
+        let Some((name, value)) = line.split_once(": ") else {
+            continue;
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "location" => location = value.to_owned(),
+            "set-cookie" => {
+                if let Some((key, rest)) = value
+                    .split(';')
+                    .next()
+                    .and_then(|pair| pair.split_once('='))
+                {
+                    cookies.push((key.to_owned(), rest.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Exchange {
+        status,
+        location,
+        cookies,
+        body: body.to_owned(),
+    }
+}
+
+impl Exchange {
+    fn cookie(&self, name: &str) -> String {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a CSRF field")
+            + 19;
+        self.body[at..].split('"').next().unwrap().to_owned()
+    }
+
+    /// The current code the demo's sign-in page shows for `login`.
+    fn demo_code(&self, login: &str) -> String {
+        let row = self
+            .body
+            .find(&format!("<code>{login}</code>"))
+            .expect("the demo account is listed");
+        let rest = &self.body[row + login.len() + 13..];
+        let at = rest.find("<code>").unwrap() + 6;
+        rest[at..].split('<').next().unwrap().to_owned()
+    }
+}
+
 #[test]
-fn the_demo_serves_the_agency_tree_in_both_languages() {
+fn the_demo_signs_in_each_role_and_serves_the_agency_tree_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_govsec"))
         .args(["demo", "--addr", "127.0.0.1:0", "--data-dir"])
@@ -158,30 +245,110 @@ fn the_demo_serves_the_agency_tree_in_both_languages() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let base = line.trim().trim_end_matches('/').to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{line:?}");
     let address = base.trim_start_matches("http://").to_owned();
-    let fetch = |path: &str, lang: &str| -> String {
-        use std::io::Write;
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nCookie: govsec_lang={lang}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    };
-    let zh = fetch("/agencies", "zh-TW");
-    assert!(zh.starts_with("HTTP/1.1 200"));
-    for name in ["行政院", "內政部", "臺北市政府", "連江縣政府"] {
-        assert!(zh.contains(name), "missing {name}");
+    let mut accounts = Vec::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let fields: Vec<String> = line.trim().split('\t').map(str::to_owned).collect();
+        assert_eq!(fields.len(), 4, "{line:?}");
+        accounts.push(fields);
     }
-    let en = fetch("/agencies", "en");
-    assert!(en.contains("Executive Yuan") && en.contains("Ministry of the Interior"));
-    let agency = fetch("/agencies/A00000000A", "en");
-    assert!(agency.starts_with("HTTP/1.1 200") && agency.contains("Subordinate agencies"));
+    let roles: Vec<&str> = accounts.iter().map(|a| a[2].as_str()).collect();
+    assert_eq!(
+        roles,
+        [
+            "authority_admin",
+            "authority_analyst",
+            "supervisor",
+            "agency_officer",
+            "auditor"
+        ]
+    );
+
+    let anonymous = exchange(&address, "GET", "/agencies", "", None);
+    assert_eq!(
+        (anonymous.status, anonymous.location.as_str()),
+        (303, "/login?next=/agencies")
+    );
+
+    let sign_in = |login: &str, password: &str| -> String {
+        let form = exchange(&address, "GET", "/login?next=/agencies", "", None);
+        assert_eq!(form.status, 200);
+        let token = form.cookie("govsec_signin");
+        let code = form.demo_code(login);
+        let step = exchange(
+            &address,
+            "POST",
+            "/login?next=/agencies",
+            &format!("govsec_signin={token}"),
+            Some(&format!("login={login}&password={password}&csrf={token}")),
+        );
+        assert_eq!(step.status, 303, "{}", step.body);
+        let pending = format!("govsec_session={}", step.cookie("govsec_session"));
+        let second = exchange(
+            &address,
+            "GET",
+            "/login/second-factor?next=/agencies",
+            &pending,
+            None,
+        );
+        let done = exchange(
+            &address,
+            "POST",
+            "/login/second-factor?next=/agencies",
+            &pending,
+            Some(&format!("code={code}&csrf={}", second.csrf())),
+        );
+        assert_eq!(
+            (done.status, done.location.as_str()),
+            (303, "/agencies"),
+            "{}",
+            done.body
+        );
+        format!("govsec_session={}", done.cookie("govsec_session"))
+    };
+    let admin = sign_in(&accounts[0][0], &accounts[0][1]);
+    let zh = exchange(
+        &address,
+        "GET",
+        "/agencies",
+        &format!("govsec_lang=zh-TW; {admin}"),
+        None,
+    );
+    assert_eq!(zh.status, 200);
+    for name in ["行政院", "內政部", "臺北市政府", "連江縣政府"] {
+        assert!(zh.body.contains(name), "missing {name}");
+    }
+    let en = exchange(
+        &address,
+        "GET",
+        "/agencies",
+        &format!("govsec_lang=en; {admin}"),
+        None,
+    );
+    assert!(en.body.contains("Executive Yuan") && en.body.contains("Ministry of the Interior"));
+    let agency = exchange(
+        &address,
+        "GET",
+        "/agencies/A00000000A",
+        &format!("govsec_lang=en; {admin}"),
+        None,
+    );
+    assert!(agency.status == 200 && agency.body.contains("Subordinate agencies"));
+
+    let officer = sign_in(&accounts[3][0], &accounts[3][1]);
+    let own = exchange(&address, "GET", "/agencies", &officer, None);
+    assert!(
+        own.body.contains("共 1 個機關") && own.body.contains("內政部警政署"),
+        "{}",
+        own.body
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(dir.path().join("demo.sqlite3").exists());

@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use super::here;
 use crate::AppState;
+use crate::auth::CallerScope;
 use crate::error::PageError;
 use crate::language::Language;
 use crate::layout::{Section, page};
-use crate::scope::CallerScope;
 
 /// The tree levels shown unfolded; deeper ones open on click (`<details>`, no script).
 const OPEN_LEVELS: usize = 1;

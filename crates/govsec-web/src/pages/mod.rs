@@ -10,10 +10,10 @@ use govsec_i18n::Text;
 use maud::{Markup, html};
 
 use crate::AppState;
+use crate::auth::CallerScope;
 use crate::error::PageError;
 use crate::language::Language;
 use crate::layout::{Section, page};
-use crate::scope::CallerScope;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
@@ -26,6 +26,18 @@ pub fn router() -> Router<AppState> {
         .route("/incidents", get(modules::incidents))
         .route("/compliance", get(modules::compliance))
         .route("/lang/{tag}", get(crate::language::switch))
+        .route(
+            "/login",
+            get(crate::auth::sign_in_form).post(crate::auth::sign_in),
+        )
+        .route(
+            "/login/second-factor",
+            get(crate::auth::second_factor_form).post(crate::auth::second_factor),
+        )
+        .route(
+            "/logout",
+            get(crate::auth::sign_out_form).post(crate::auth::sign_out),
+        )
 }
 
 /// The path and query of the request, for the language switch to come back to.

@@ -7,10 +7,10 @@ use maud::{Markup, html};
 
 use super::here;
 use crate::AppState;
+use crate::auth::CallerScope;
 use crate::error::PageError;
 use crate::language::Language;
 use crate::layout::{Section, page, percent};
-use crate::scope::CallerScope;
 
 /// `GET /web-posture`: registered websites per tier.
 pub async fn web_posture(

@@ -171,7 +171,7 @@ async fn export(
                 Text::ProblemBadCode.fill(settings.lang, &[&code])
             ))
         })?),
-        None => settings.operator_scope.clone(),
+        None => Scope::National,
     };
     let language = match headers {
         HeaderFlag::Zh => HeaderLanguage::Chinese,

@@ -90,6 +90,9 @@ pub struct LoadArgs {
     /// Paths to request in turn; `{code}` is replaced by an agency code from the server's registry.
     #[arg(long = "path", default_values_t = vec!["/agencies".to_owned(), "/agencies/{code}".to_owned()])]
     pub paths: Vec<String>,
+    /// A Cookie header to send, such as `govsec_session=…` of a signed-in session.
+    #[arg(long)]
+    pub cookie: Option<String>,
 }
 
 /// A small deterministic generator (SplitMix64): the benchmark world must be reproducible.
@@ -293,17 +296,21 @@ type Client = hyper_util::client::legacy::Client<
     Empty<Bytes>,
 >;
 
-async fn fetch(client: &Client, url: &str) -> anyhow::Result<(bool, Bytes)> {
+async fn fetch(client: &Client, url: &str, cookie: Option<&str>) -> anyhow::Result<(bool, Bytes)> {
     let uri: hyper::Uri = url.parse().with_context(|| format!("bad URL {url}"))?;
-    let response = client.get(uri).await?;
+    let mut request = hyper::Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(hyper::header::COOKIE, cookie);
+    }
+    let response = client.request(request.body(Empty::new())?).await?;
     let ok = response.status().is_success();
     let body = response.into_body().collect().await?.to_bytes();
     Ok((ok, body))
 }
 
 /// Agency codes the server lists, for `{code}` in paths.
-async fn agency_codes(client: &Client, base: &str) -> anyhow::Result<Vec<String>> {
-    let (ok, body) = fetch(client, &format!("{base}/api/v1/agencies")).await?;
+async fn agency_codes(client: &Client, base: &str, cookie: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let (ok, body) = fetch(client, &format!("{base}/api/v1/agencies"), cookie).await?;
     if !ok {
         bail!("{base}/api/v1/agencies did not answer 200");
     }
@@ -332,7 +339,7 @@ pub async fn load(args: &LoadArgs) -> anyhow::Result<LoadReport> {
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_max_idle_per_host(1024)
             .build_http();
-    let codes = agency_codes(&client, &base).await?;
+    let codes = agency_codes(&client, &base, args.cookie.as_deref()).await?;
     let interval = Duration::from_secs_f64(1.0 / f64::from(args.rate));
     let total = (u64::from(args.rate) * args.duration) as usize;
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Sample>();
@@ -346,8 +353,9 @@ pub async fn load(args: &LoadArgs) -> anyhow::Result<LoadReport> {
         let url = format!("{base}{path}");
         let client = client.clone();
         let sender = sender.clone();
+        let cookie = args.cookie.clone();
         tokio::spawn(async move {
-            let (ok, bytes) = match fetch(&client, &url).await {
+            let (ok, bytes) = match fetch(&client, &url, cookie.as_deref()).await {
                 Ok((ok, body)) => (ok, body.len()),
                 Err(_) => (false, 0),
             };
@@ -415,6 +423,7 @@ async fn web(world: &WorldArgs, rate: u32, duration: u64) -> anyhow::Result<serd
     let generated = Instant::now();
     let agencies = fill_world(&store, world).await?;
     let generation_seconds = generated.elapsed().as_secs_f64();
+    let cookie = bench_session(&store).await?;
     store.close().await;
     let port = free_port()?;
     let mut server = spawn_server(directory.path(), port)?;
@@ -426,6 +435,7 @@ async fn web(world: &WorldArgs, rate: u32, duration: u64) -> anyhow::Result<serd
             rate,
             duration,
             paths: vec!["/agencies".to_owned(), "/agencies/{code}".to_owned()],
+            cookie: Some(cookie),
         })
         .await
     }
@@ -437,6 +447,31 @@ async fn web(world: &WorldArgs, rate: u32, duration: u64) -> anyhow::Result<serd
         "world": {"agencies": agencies, "websites": world.websites, "systems": world.systems, "generation_seconds": generation_seconds},
         "load": report,
     }))
+}
+
+/// A national analyst's signed-in session for the load, made directly in the store: the load
+/// measures pages, not sign-in (which costs an Argon2id hash on purpose).
+async fn bench_session(store: &Store) -> anyhow::Result<String> {
+    let login = govsec_identity::LoginName::parse("bench.analyst")?;
+    let user = govsec_store::NewUser {
+        login: login.clone(),
+        agency: AgencyCode::parse("A00000000A")?,
+        role: govsec_identity::Role::AuthorityAnalyst,
+        password_hash: "!".to_owned(),
+        email: None,
+        demo: false,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    store
+        .create_user(&user, &govsec_core::audit::Actor::command_line(), now)
+        .await?;
+    let token = govsec_identity::SessionToken::parse(&govsec_web::random_token())?;
+    store
+        .create_session(&token.hash(), &login, &govsec_web::random_token(), now, true)
+        .await?;
+    Ok(format!("govsec_session={}", token.as_str()))
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -464,7 +499,7 @@ async fn wait_for_health(base: &str) -> anyhow::Result<()> {
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http();
     for _ in 0..200 {
-        if let Ok((true, _)) = fetch(&client, &format!("{base}/healthz")).await {
+        if let Ok((true, _)) = fetch(&client, &format!("{base}/healthz"), None).await {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -5,10 +5,16 @@
 //! their public names and websites, plausible codes, levels and systems. Later modules add their
 //! demo data here.
 
+use govsec_core::AgencyCode;
 use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
 use govsec_i18n::Text;
+use govsec_identity::totp::TotpSecret;
+use govsec_identity::{LoginName, PasswordContext, PasswordHasher, Role, check_password};
+use govsec_store::NewUser;
 use govsec_store::Store;
+use govsec_web::{AuthSettings, WebOptions};
+use rand_core::UnwrapErr;
 
 use crate::Failure;
 use crate::commands::serve::serve_store;
@@ -31,6 +37,75 @@ pub struct DemoArgs {
         value_name = "ADDR"
     )]
     pub addr: String,
+}
+
+/// The demo accounts: one per role, at agencies that fit the role.
+const DEMO_ACCOUNTS: [(&str, Role, &str); 5] = [
+    ("admin.acs", Role::AuthorityAdmin, "327020000P"),
+    ("analyst.acs", Role::AuthorityAnalyst, "327020000P"),
+    ("supervisor.moi", Role::Supervisor, "301000000A"),
+    ("officer.npa", Role::AgencyOfficer, "301010000A"),
+    ("auditor.ey", Role::Auditor, "A00000000A"),
+];
+
+/// A demo account as created: its password is shown once, on the terminal.
+pub struct DemoAccount {
+    /// Login name.
+    pub login: String,
+    /// The generated password.
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// Agency code.
+    pub agency: String,
+}
+
+/// Creates the demo accounts with random passwords (checked against the policy) and TOTP
+/// secrets, marked as demo accounts so the sign-in page shows their codes in demo mode.
+pub async fn create_demo_accounts(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
+    let hasher = PasswordHasher::recommended();
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let mut accounts = Vec::new();
+    for (login, role, agency) in DEMO_ACCOUNTS {
+        let login = LoginName::parse(login)?;
+        let agency = AgencyCode::parse(agency)?;
+        let context = PasswordContext {
+            login: login.clone(),
+            agency_code: agency.clone(),
+            agency_names: Vec::new(),
+            email: None,
+        };
+        let password = loop {
+            let candidate: String = govsec_web::random_token().chars().take(18).collect();
+            if check_password(&candidate, &context).is_ok() {
+                break candidate;
+            }
+        };
+        let user = NewUser {
+            login: login.clone(),
+            agency: agency.clone(),
+            role,
+            password_hash: hasher.hash(&password, &mut rng)?,
+            email: None,
+            demo: true,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        store
+            .create_user(&user, &Actor::command_line(), now)
+            .await?;
+        store
+            .set_totp_secret(&login, &TotpSecret::generate(&mut rng).to_base32())
+            .await?;
+        accounts.push(DemoAccount {
+            login: login.as_str().to_owned(),
+            password,
+            role,
+            agency: agency.to_string(),
+        });
+    }
+    Ok(accounts)
 }
 
 /// Builds the demo world into `store`.
@@ -73,15 +148,35 @@ pub async fn run(args: DemoArgs, settings: &Settings) -> Result<(), Failure> {
         .map_err(anyhow::Error::from)?;
     store.migrate().await.map_err(anyhow::Error::from)?;
     let agencies = load_world(&store).await?;
+    let accounts = create_demo_accounts(&store).await?;
     let lang = settings.lang;
     let count = Text::AgenciesCount.fill(lang, &[&agencies]);
     eprintln!(
         "govsec: {}",
         Text::DemoReady.fill(lang, &[&count, &path.display()])
     );
-    serve_store(store, settings, &args.addr, |url| {
+    let options = WebOptions {
+        auth: AuthSettings {
+            demo: true,
+            // The demo serves plain http on loopback, where Secure cookies would not be kept.
+            secure_cookies: false,
+            ..AuthSettings::default()
+        },
+        ..crate::commands::serve::web_options(settings)
+    };
+    serve_store(store, options, settings, &args.addr, |url| {
         println!("{url}");
         eprintln!("govsec: {}", Text::DemoOpen.fill(lang, &[&url]));
+        eprintln!("govsec: {}", Text::DemoAccountsHeading.get(lang));
+        for account in &accounts {
+            println!(
+                "{}\t{}\t{}\t{}",
+                account.login,
+                account.password,
+                account.role.key(),
+                account.agency
+            );
+        }
     })
     .await
 }

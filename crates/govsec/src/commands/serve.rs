@@ -21,7 +21,10 @@ pub fn web_options(settings: &Settings) -> WebOptions {
     WebOptions {
         request_timeout: settings.request_timeout,
         body_limit: settings.body_limit,
-        operator_scope: settings.operator_scope.clone(),
+        auth: govsec_web::AuthSettings {
+            secure_cookies: settings.secure_cookies,
+            ..govsec_web::AuthSettings::default()
+        },
     }
 }
 
@@ -29,6 +32,7 @@ pub fn web_options(settings: &Settings) -> WebOptions {
 /// once the socket listens.
 pub async fn serve_store(
     store: Store,
+    options: WebOptions,
     settings: &Settings,
     addr: &str,
     announce: impl FnOnce(&str),
@@ -40,13 +44,9 @@ pub async fn serve_store(
     let shutdown = govsec_web::termination_signal().context("installing signal handlers")?;
     announce(&format!("http://{local}/"));
     tracing::info!(address = %local, "serving");
-    govsec_web::serve(
-        listener,
-        AppState::new(store.clone(), web_options(settings)),
-        shutdown,
-    )
-    .await
-    .context("serving HTTP")?;
+    govsec_web::serve(listener, AppState::new(store.clone(), options), shutdown)
+        .await
+        .context("serving HTTP")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -60,7 +60,7 @@ pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
         .or_else(|| settings.web_addr.clone())
         .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
     let lang = settings.lang;
-    serve_store(store, settings, &addr, |url| {
+    serve_store(store, web_options(settings), settings, &addr, |url| {
         eprintln!("govsec: {}", Text::ServeListening.fill(lang, &[&url]))
     })
     .await

@@ -1,0 +1,424 @@
+//! Signing in as a user does it: real forms, cookies and redirects through `app()`, on SQLite and
+//! PostgreSQL. Password, then a mandatory second factor; throttling; sessions that rotate;
+//! sign-out; and what each role may then see.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use govsec_core::AgencyCode;
+use govsec_core::audit::Actor;
+use govsec_core::registry::{TextEncoding, read_registry};
+use govsec_identity::totp::TotpSecret;
+use govsec_identity::{
+    FailureLimits, LoginName, LoginThrottle, PasswordHasher, RecoveryCodeHash, Role,
+};
+use govsec_store::NewUser;
+use govsec_store::testing::{TestDatabase, every_backend};
+use govsec_web::{AppState, AuthSettings, WebOptions, app};
+use http_body_util::BodyExt;
+use rand_core::UnwrapErr;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "river lantern quietly 42";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    cookies: Vec<String>,
+    body: String,
+}
+
+impl Answer {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find_map(|c| {
+            let pair = c.split(';').next()?;
+            let (key, value) = pair.split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    }
+
+    fn hidden_csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF field")
+            + 19;
+        self.body[at..].split('"').next().unwrap().to_owned()
+    }
+}
+
+async fn send(router: &axum::Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let cookies = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let body = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    Answer {
+        status,
+        location,
+        cookies,
+        body,
+    }
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, format!("govsec_lang=en; {cookie}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn post(path: &str, cookie: &str, form: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("govsec_lang=en; {cookie}"))
+        .body(Body::from(form.to_owned()))
+        .unwrap()
+}
+
+fn quick_throttle(lockout_after: u32) -> LoginThrottle {
+    let limits = FailureLimits {
+        free_failures: 50,
+        base_delay: 1,
+        max_delay: 1,
+        lockout_after,
+        lockout: 900,
+        forget_after: 86_400,
+    };
+    LoginThrottle {
+        account: limits,
+        address: limits,
+    }
+}
+
+async fn world(throttle: LoginThrottle) -> Vec<(TestDatabase, axum::Router)> {
+    let mut worlds = Vec::new();
+    for db in every_backend().await {
+        let registry = "code,name_zh,tier,parent,level\nA00000000A,行政院,其他,,A\n301000000A,內政部,二級機關,A00000000A,A\n301010000A,內政部警政署,三級機關,301000000A,A\n303000000B,外交部,二級機關,A00000000A,A\n";
+        db.store
+            .import_agencies(
+                read_registry("a.csv", registry.as_bytes(), TextEncoding::Detect),
+                &Actor::command_line(),
+            )
+            .await
+            .unwrap();
+        let hasher = PasswordHasher::with_params(64, 1, 1).unwrap();
+        for (login, role, agency) in [
+            ("officer.npa", Role::AgencyOfficer, "301010000A"),
+            ("supervisor.moi", Role::Supervisor, "301000000A"),
+            ("auditor.ey", Role::Auditor, "A00000000A"),
+        ] {
+            let user = NewUser {
+                login: LoginName::parse(login).unwrap(),
+                agency: AgencyCode::parse(agency).unwrap(),
+                role,
+                password_hash: hasher
+                    .hash(PASSWORD, &mut UnwrapErr(getrandom::SysRng))
+                    .unwrap(),
+                email: None,
+                demo: false,
+            };
+            db.store
+                .create_user(&user, &Actor::command_line(), 1)
+                .await
+                .unwrap();
+            db.store.set_totp_secret(&user.login, SECRET).await.unwrap();
+        }
+        let options = WebOptions {
+            auth: AuthSettings {
+                throttle,
+                hasher,
+                ..AuthSettings::default()
+            },
+            ..WebOptions::default()
+        };
+        let router = app(AppState::new(db.store.clone(), options));
+        worlds.push((db, router));
+    }
+    worlds
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Password step: returns the half-signed-in session cookie.
+async fn password_step(router: &axum::Router, login: &str, password: &str) -> Answer {
+    let form = send(router, get("/login?next=/agencies", "")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form
+        .cookie("govsec_signin")
+        .expect("a sign-in token cookie");
+    assert_eq!(form.hidden_csrf(), csrf);
+    send(
+        router,
+        post(
+            "/login?next=/agencies",
+            &format!("govsec_signin={csrf}"),
+            &format!(
+                "login={login}&password={}&csrf={csrf}",
+                password.replace(' ', "+")
+            ),
+        ),
+    )
+    .await
+}
+
+async fn second_factor_step(router: &axum::Router, pending: &str, code: &str) -> Answer {
+    let cookie = format!("govsec_session={pending}");
+    let form = send(router, get("/login/second-factor?next=/agencies", &cookie)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let csrf = form.hidden_csrf();
+    send(
+        router,
+        post(
+            "/login/second-factor?next=/agencies",
+            &cookie,
+            &format!("code={code}&csrf={csrf}"),
+        ),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_password_and_a_totp_code_sign_in_and_the_session_rotates() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let anonymous = send(&router, get("/agencies", "")).await;
+        assert_eq!(
+            (anonymous.status, anonymous.location.as_str()),
+            (StatusCode::SEE_OTHER, "/login?next=/agencies")
+        );
+        let api = send(&router, get("/api/v1/agencies", "")).await;
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+
+        let step = password_step(&router, "supervisor.moi", PASSWORD).await;
+        assert_eq!(step.status, StatusCode::SEE_OTHER, "{}", step.body);
+        assert!(step.location.starts_with("/login/second-factor"));
+        let pending = step.cookie("govsec_session").unwrap();
+        assert!(step.cookies.iter().any(|c| c.contains("HttpOnly")
+            && c.contains("SameSite=Strict")
+            && c.contains("Secure")));
+        // Half signed in opens nothing.
+        assert_eq!(
+            send(
+                &router,
+                get("/agencies", &format!("govsec_session={pending}"))
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+
+        let code = TotpSecret::from_base32(SECRET).unwrap().code_at(now());
+        let done = second_factor_step(&router, &pending, &code).await;
+        assert_eq!(
+            (done.status, done.location.as_str()),
+            (StatusCode::SEE_OTHER, "/agencies"),
+            "{}",
+            done.body
+        );
+        let session = done.cookie("govsec_session").unwrap();
+        assert_ne!(session, pending, "the session id rotates at sign-in");
+        let cookie = format!("govsec_session={session}");
+        let tree = send(&router, get("/agencies", &cookie)).await;
+        assert_eq!(tree.status, StatusCode::OK);
+        assert!(
+            tree.body.contains("內政部警政署") && !tree.body.contains("外交部"),
+            "a supervisor sees its subtree"
+        );
+        assert_eq!(
+            send(
+                &router,
+                get("/login/second-factor", &format!("govsec_session={pending}"))
+            )
+            .await
+            .location,
+            "/login"
+        );
+
+        // The same code again is a replay, even in a new sign-in.
+        let again = password_step(&router, "supervisor.moi", PASSWORD)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        assert_eq!(
+            second_factor_step(&router, &again, &code).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Sign-out needs the session's CSRF token.
+        let confirm = send(&router, get("/logout", &cookie)).await;
+        let csrf = confirm.hidden_csrf();
+        assert_eq!(
+            send(&router, post("/logout", &cookie, "csrf=wrong&scope=this"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let out = send(
+            &router,
+            post("/logout", &cookie, &format!("csrf={csrf}&scope=this")),
+        )
+        .await;
+        assert_eq!(out.location, "/login");
+        assert_eq!(
+            send(&router, get("/agencies", &cookie)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let actions: Vec<String> = db
+            .store
+            .audit_chain()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.record.action)
+            .collect();
+        assert!(
+            actions.contains(&"session.sign_in".to_owned())
+                && actions.contains(&"session.sign_out".to_owned())
+        );
+        assert!(
+            actions.contains(&"session.sign_in_failed".to_owned()),
+            "the replayed code counted as a failure"
+        );
+    }
+}
+
+#[tokio::test]
+async fn failures_do_not_reveal_whether_the_account_exists() {
+    for (_db, router) in world(quick_throttle(10)).await {
+        let wrong = password_step(&router, "supervisor.moi", "not the password at all").await;
+        let unknown = password_step(&router, "nobody.here", "not the password at all").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(unknown.status, wrong.status);
+        assert!(
+            wrong
+                .body
+                .contains("Sign-in failed: the login name, password or verification code is wrong")
+        );
+        assert!(
+            unknown
+                .body
+                .contains("Sign-in failed: the login name, password or verification code is wrong")
+        );
+        assert!(
+            wrong.cookie("govsec_session").is_none() && unknown.cookie("govsec_session").is_none()
+        );
+        // A sign-in form without its token is refused.
+        let forged = send(
+            &router,
+            post(
+                "/login",
+                "",
+                &format!(
+                    "login=supervisor.moi&password={}&csrf=x",
+                    PASSWORD.replace(' ', "+")
+                ),
+            ),
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn a_brute_force_is_locked_out_even_with_the_right_password() {
+    for (_db, router) in world(quick_throttle(5)).await {
+        for _ in 0..5 {
+            assert_eq!(
+                password_step(&router, "officer.npa", "guess guess guess 1")
+                    .await
+                    .status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let locked = password_step(&router, "officer.npa", PASSWORD).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(locked.body.contains("sign-in is paused"), "{}", locked.body);
+        assert!(locked.cookie("govsec_session").is_none());
+    }
+}
+
+#[tokio::test]
+async fn a_recovery_code_signs_in_once() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let login = LoginName::parse("officer.npa").unwrap();
+        let codes = govsec_identity::generate_recovery_codes(&mut UnwrapErr(getrandom::SysRng));
+        let hashes: Vec<RecoveryCodeHash> = codes.iter().map(|c| c.hash()).collect();
+        db.store
+            .replace_recovery_codes(&login, &hashes)
+            .await
+            .unwrap();
+        let code = codes[0].as_str().to_owned();
+        let typed = code.to_uppercase().replace('-', " ");
+        let pending = password_step(&router, "officer.npa", PASSWORD)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        let done = second_factor_step(&router, &pending, &typed.replace(' ', "+")).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let officer = format!("govsec_session={}", done.cookie("govsec_session").unwrap());
+        let tree = send(&router, get("/agencies", &officer)).await.body;
+        assert!(
+            tree.contains("內政部警政署") && !tree.contains("外交部"),
+            "an officer sees its own agency"
+        );
+        assert_eq!(
+            send(&router, get("/agencies/301000000A", &officer))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(db.store.recovery_codes(&login).await.unwrap().len(), 9);
+        let pending = password_step(&router, "officer.npa", PASSWORD)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        assert_eq!(
+            second_factor_step(&router, &pending, &code).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_auditor_has_no_registry_access() {
+    for (_db, router) in world(quick_throttle(10)).await {
+        let pending = password_step(&router, "auditor.ey", PASSWORD)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        let code = TotpSecret::from_base32(SECRET).unwrap().code_at(now());
+        let session = second_factor_step(&router, &pending, &code)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        let page = send(
+            &router,
+            get("/agencies", &format!("govsec_session={session}")),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+    }
+}
