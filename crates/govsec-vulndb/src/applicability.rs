@@ -242,27 +242,24 @@ impl Truth {
         }
     }
 
+    /// Kleene AND or OR, stopping at the first absorbing value (false for
+    /// AND, true for OR): the truths are pure, and evaluating an entry costs
+    /// a name comparison against the asset and each platform.
     fn combine(operator: Operator, values: impl Iterator<Item = Truth>) -> Self {
-        match operator {
-            Operator::And => values.fold(Self::True, |a, b| {
-                if a == Self::False || b == Self::False {
-                    Self::False
-                } else if a == Self::Unknown || b == Self::Unknown {
-                    Self::Unknown
-                } else {
-                    Self::True
-                }
-            }),
-            Operator::Or => values.fold(Self::False, |a, b| {
-                if a == Self::True || b == Self::True {
-                    Self::True
-                } else if a == Self::Unknown || b == Self::Unknown {
-                    Self::Unknown
-                } else {
-                    Self::False
-                }
-            }),
+        let (absorbing, identity) = match operator {
+            Operator::And => (Self::False, Self::True),
+            Operator::Or => (Self::True, Self::False),
+        };
+        let mut result = identity;
+        for value in values {
+            if value == absorbing {
+                return absorbing;
+            }
+            if value == Self::Unknown {
+                result = Self::Unknown;
+            }
         }
+        result
     }
 
     /// The truth of an entry whose outcome is `outcome`.

@@ -545,14 +545,8 @@ impl ApplicabilityIndex {
     /// without the explanation, which costs strings for every criteria.
     pub fn find(&self, asset: &Asset) -> Vec<Hit> {
         let probe = self.probe(asset.name(), asset.version());
-        let mut stored: Vec<u32> = Vec::new();
-        let mut add = |criteria: u32| {
-            let (start, end) = (
-                self.posting_starts[criteria as usize] as usize,
-                self.posting_starts[criteria as usize + 1] as usize,
-            );
-            stored.extend_from_slice(&self.postings[start..end]);
-        };
+        let mut matched: Vec<u32> = Vec::new();
+        let mut add = |criteria: u32| matched.push(criteria);
         // In a bucket, part, vendor and product are equal to the asset's.
         let after_product = Attribute::Version.index();
         if let Some(bucket) = probe.key.and_then(|key| self.buckets.get(&key)) {
@@ -595,6 +589,11 @@ impl ApplicabilityIndex {
                 add(criteria);
             }
         }
+        matched.sort_unstable();
+        let mut stored: Vec<u32> = Vec::new();
+        for &criteria in &matched {
+            stored.extend_from_slice(self.postings(criteria));
+        }
         stored.sort_unstable();
         stored.dedup();
         let platforms: Vec<Probe<'_>> = asset
@@ -602,8 +601,20 @@ impl ApplicabilityIndex {
             .iter()
             .map(|(name, version)| self.probe(name, version.as_ref()))
             .collect();
+        // Criteria listed under a product were all tested above: whether
+        // they match the asset is whether they are in `matched`.
+        let matches_asset = |criteria: u32| {
+            let key = self.keys[criteria as usize];
+            if key.is_some() && key != probe.key {
+                false
+            } else if self.postings(criteria).is_empty() {
+                self.matches(criteria, &probe)
+            } else {
+                matched.binary_search(&criteria).is_ok()
+            }
+        };
         let truth = |&criteria: &u32| {
-            if self.matches(criteria, &probe)
+            if matches_asset(criteria)
                 || platforms
                     .iter()
                     .any(|platform| self.matches(criteria, platform))
@@ -652,6 +663,13 @@ impl ApplicabilityIndex {
             }
         }
         applicabilities
+    }
+
+    /// The configurations in which `criteria` is vulnerable, ascending.
+    fn postings(&self, criteria: u32) -> &[u32] {
+        let start = self.posting_starts[criteria as usize] as usize;
+        let end = self.posting_starts[criteria as usize + 1] as usize;
+        &self.postings[start..end]
     }
 
     fn probe<'a>(&self, name: &'a WellFormedName, version: Option<&'a Version>) -> Probe<'a> {

@@ -10,6 +10,7 @@
 //! | `cpeMatch` entries per CVE | mean 15.3, median 7, max 408; 12 of 153 CVEs have none ([`CRITERIA_PER_CVE`]) |
 //! | entries with a version range | 28.6 % ([`RANGE_SHARE`]) |
 //! | entries with an exact version | 52.1 % ([`EXACT_SHARE`]); the rest ANY or NA |
+//! | vulnerable entries without version or bounds | 30 ANY, 132 NA ([`ANY_SHARE_OF_REST`]) |
 //! | entries with `vulnerable: false` | 13.4 % (the platform nodes of AND configurations) |
 //! | configurations per CVE | mean 2.25 ([`ENTRIES_PER_CONFIGURATION`] = 15.3 / 2.25) |
 //! | AND configurations | 33.0 % of configurations ([`AND_SHARE`]) |
@@ -17,6 +18,17 @@
 //! | distinct vendors per CVE | mean 1.65 ([`SECOND_VENDOR_SHARE`]) |
 //! | distinct products per CVE | mean 6.2, median 2 ([`PRODUCTS_PER_ENTRY`] = 6.2 / 15.3) |
 //! | distinct `matchCriteriaId`s | 1,931 of 2,344 entries (criteria recur across CVEs) |
+//!
+//! What 153 KEV-heavy records cannot show, the generator takes from the
+//! whole NVD: about 30,000 products appear in configurations ([`PRODUCTS`]),
+//! with a Zipf-like head (`linux_kernel` about 15,000 CVEs, `chrome` about
+//! 3,000; [`Rng::product`]); each product has a release timeline, a CVE's
+//! ranges end at the release that fixed it and half start at the branch,
+//! and exact versions are affected releases before it, so that a lookup's
+//! answer depends on how old the asked release is, as in NVD. The earlier
+//! generator had 222,285 products, at most 3,507 criteria per product, and
+//! ranges that ended above every version, so that a lookup of a popular
+//! vendor matched almost every one of its CVEs.
 //!
 //! The generator is deterministic for a seed; the CVSS v3.1 vectors carry
 //! the scores computed from them, so the file also passes the score check.
@@ -48,6 +60,9 @@ pub const CRITERIA_PER_CVE: [u16; 153] = [
 pub const RANGE_SHARE: u64 = 286;
 /// Share of entries with an exact version, in per mille.
 pub const EXACT_SHARE: u64 = 521;
+/// Share of ANY among the vulnerable entries with neither a version nor
+/// bounds, in per mille (30 ANY, 132 NA in the sample: "all versions" is rare).
+pub const ANY_SHARE_OF_REST: u64 = 185;
 /// Share of configurations that are AND ("running on/with"), in per mille.
 pub const AND_SHARE: u64 = 330;
 /// Mean entries per configuration.
@@ -57,9 +72,91 @@ pub const PRODUCTS_PER_ENTRY: f64 = 0.405;
 /// Share of CVEs naming a second vendor, in per mille.
 pub const SECOND_VENDOR_SHARE: u64 = 450;
 
-/// Vendors in the synthetic world, and products per vendor.
-const VENDORS: u64 = 40_000;
-const PRODUCTS_PER_VENDOR: u64 = 6;
+/// Products named in configurations (the real NVD has about 30,000).
+pub const PRODUCTS: u64 = 30_000;
+
+/// Release positions on each product's timeline; a CVE at time `t` (0–1,
+/// its place in the feed) is fixed near release `t * RELEASES`.
+const RELEASES: u64 = 1000;
+
+/// Releases per major version: a range with a start begins at its branch's
+/// first release (`versionStartIncluding` `4.0.0`, `versionEndExcluding` `4.3.7`).
+const BRANCH: u64 = 50;
+
+/// The most common products, most common first, with their real names: a
+/// product's rank sets its share of CVEs (see [`Rng::product`]), so these
+/// get the most CVEs and the largest buckets of the index, and lookups ask
+/// for them most. Ranks from `HEAD.len()` on are synthetic (`vendorN`,
+/// `productN`, three per vendor).
+const HEAD: [(&str, &str, &str); 24] = [
+    ("o", "linux", "linux_kernel"),
+    ("o", "microsoft", "windows_10"),
+    ("o", "debian", "debian_linux"),
+    ("o", "google", "android"),
+    ("o", "microsoft", "windows_server_2016"),
+    ("o", "fedoraproject", "fedora"),
+    ("o", "apple", "iphone_os"),
+    ("o", "microsoft", "windows_server_2019"),
+    ("a", "google", "chrome"),
+    ("o", "canonical", "ubuntu_linux"),
+    ("o", "apple", "macos"),
+    ("a", "mozilla", "firefox"),
+    ("o", "microsoft", "windows_11"),
+    ("o", "microsoft", "windows_server_2022"),
+    ("a", "oracle", "mysql"),
+    ("a", "adobe", "acrobat_reader_dc"),
+    ("a", "microsoft", "office"),
+    ("a", "microsoft", "edge_chromium"),
+    ("a", "oracle", "jdk"),
+    ("a", "php", "php"),
+    ("a", "apple", "safari"),
+    ("a", "mozilla", "thunderbird"),
+    ("a", "microsoft", "exchange_server"),
+    ("a", "apache", "http_server"),
+];
+
+/// Synthetic products per synthetic vendor.
+const PRODUCTS_PER_VENDOR: u64 = 3;
+
+/// The part, vendor and product of the product of rank `rank`.
+fn product_name(rank: u64) -> (String, String, String) {
+    match HEAD.get(rank as usize) {
+        Some(&(part, vendor, product)) => (part.to_owned(), vendor.to_owned(), product.to_owned()),
+        None => {
+            let vendor = (rank - HEAD.len() as u64) / PRODUCTS_PER_VENDOR;
+            (
+                "a".to_owned(),
+                format!("vendor{vendor}"),
+                format!("product{rank}"),
+            )
+        }
+    }
+}
+
+/// The products of the vendor of `rank` (a CVE often names several: the
+/// Windows releases, a vendor's product line).
+fn vendor_products(rank: u64) -> Vec<u64> {
+    match HEAD.get(rank as usize) {
+        Some(&(_, vendor, _)) => (0..HEAD.len() as u64)
+            .filter(|&other| HEAD[other as usize].1 == vendor)
+            .collect(),
+        None => {
+            let first = rank - (rank - HEAD.len() as u64) % PRODUCTS_PER_VENDOR;
+            (first..(first + PRODUCTS_PER_VENDOR).min(PRODUCTS)).collect()
+        }
+    }
+}
+
+/// The version text of release `release` of a product timeline: `major.minor.patch`,
+/// increasing with `release`.
+fn release_version(release: u64) -> String {
+    format!(
+        "{}.{}.{}",
+        release / BRANCH,
+        release / 10 % (BRANCH / 10),
+        release % 10
+    )
+}
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, deterministic.
 #[derive(Debug, Clone)]
@@ -90,26 +187,33 @@ impl Rng {
         self.below(1000) < per_mille
     }
 
-    /// A vendor, skewed towards low numbers as real vendors are (a few have
-    /// most CVEs).
-    fn vendor(&mut self) -> u64 {
+    /// A product rank, Zipf-like: rank `r` with weight `1 / (r + 2)`, so
+    /// that the most common product is named by about 5 % of CVEs (the real
+    /// `linux_kernel` by about 15,000 of 300,000), the tenth by about 0.9 %
+    /// (the real `chrome`, about 3,000), the thousandth by about 30 CVEs,
+    /// and most products by a few (inverse transform of the weights' sum,
+    /// `ln((r + 2) / 2)`).
+    pub fn product(&mut self) -> u64 {
         let uniform = self.below(1 << 20) as f64 / f64::from(1 << 20);
-        (uniform * uniform * VENDORS as f64) as u64
+        let total = ((PRODUCTS + 2) as f64 / 2.0).ln();
+        ((2.0 * (uniform * total).exp() - 2.0) as u64).min(PRODUCTS - 1)
     }
 }
 
-/// A synthetic version `a.b.c`.
-fn version(rng: &mut Rng) -> String {
-    format!("{}.{}.{}", rng.below(10), rng.below(20), rng.below(30))
-}
-
-/// A CPE name and a version for lookups in the synthetic world.
+/// A concrete CPE name of an inventory in the synthetic world: a product
+/// drawn as CVEs draw them (so Windows, Chrome and Office are asked for
+/// most, as on a fleet of desktops), at a release drawn towards the recent
+/// end of its timeline: an installed release is `u^4` of the timeline old,
+/// `u` uniform (median 1/16 of the history, about 1.6 years of the feed's
+/// 26; one in ten more than 65 %), as mostly patched fleets with a tail of
+/// neglected hosts are.
 pub fn synthetic_asset(rng: &mut Rng) -> WellFormedName {
-    let vendor = rng.vendor();
-    let product = rng.below(PRODUCTS_PER_VENDOR);
+    let (part, vendor, product) = product_name(rng.product());
+    let uniform = rng.below(1 << 20) as f64 / f64::from(1 << 20);
+    let age = (uniform.powi(4) * RELEASES as f64) as u64;
     WellFormedName::parse(&format!(
-        "cpe:2.3:a:vendor{vendor}:product{product}:{}:*:*:*:*:*:*:*",
-        version(rng)
+        "cpe:2.3:{part}:{vendor}:{product}:{}:*:*:*:*:*:*:*",
+        release_version(RELEASES - 1 - age.min(RELEASES - 1))
     ))
     .expect("synthetic names are valid")
 }
@@ -130,49 +234,63 @@ fn criteria_id(text: &str) -> String {
     format!("{}4{}", &id[..14], &id[15..])
 }
 
-/// One `cpeMatch` entry as JSON.
-fn entry(rng: &mut Rng, products: &[(u64, u64)], out: &mut String) {
-    let (vendor, product) = products[rng.below(products.len() as u64) as usize];
+/// One `cpeMatch` entry as JSON, for a CVE at release `now` of the timeline.
+fn entry(rng: &mut Rng, products: &[u64], now: u64, out: &mut String) {
+    let (part, vendor, product) = product_name(products[rng.below(products.len() as u64) as usize]);
     let roll = rng.below(1000);
     let (version_field, bounds) = if roll < RANGE_SHARE {
-        let start = version(rng);
-        let end = format!("{}.{}.{}", rng.below(10) + 10, rng.below(20), rng.below(30));
-        let bounds = if rng.chance(500) {
-            format!(r#","versionStartIncluding":"{start}","versionEndExcluding":"{end}""#)
+        // Fixed around the CVE's time; half the ranges start at the branch.
+        let fix = (now + rng.below(BRANCH / 2)).min(RELEASES - 1);
+        let end = release_version(fix);
+        let branch = fix - fix % BRANCH;
+        let bounds = if branch < fix && rng.chance(500) {
+            format!(
+                r#","versionStartIncluding":"{}","versionEndExcluding":"{end}""#,
+                release_version(branch)
+            )
         } else {
             format!(r#","versionEndExcluding":"{end}""#)
         };
         ("*".to_owned(), bounds)
     } else if roll < RANGE_SHARE + EXACT_SHARE {
-        (version(rng), String::new())
-    } else if rng.chance(500) {
-        ("-".to_owned(), String::new())
-    } else {
+        // An affected release before the CVE.
+        (
+            release_version(now.saturating_sub(rng.below(BRANCH))),
+            String::new(),
+        )
+    } else if rng.chance(ANY_SHARE_OF_REST) {
         ("*".to_owned(), String::new())
+    } else {
+        ("-".to_owned(), String::new())
     };
-    let criteria =
-        format!("cpe:2.3:a:vendor{vendor}:product{product}:{version_field}:*:*:*:*:*:*:*");
+    let criteria = format!("cpe:2.3:{part}:{vendor}:{product}:{version_field}:*:*:*:*:*:*:*");
     let id = criteria_id(&format!("{criteria}{bounds}"));
     out.push_str(&format!(
         r#"{{"vulnerable":true,"criteria":"{criteria}"{bounds},"matchCriteriaId":"{id}"}}"#
     ));
 }
 
-/// One CVE record as JSON.
-fn record(rng: &mut Rng, number: usize, out: &mut String) {
+/// One CVE record as JSON; `now` is the CVE's release on the timeline.
+fn record(rng: &mut Rng, number: usize, now: u64, out: &mut String) {
     let year = 2000 + (number % 26);
     let entries = CRITERIA_PER_CVE[rng.below(CRITERIA_PER_CVE.len() as u64) as usize] as usize;
-    let mut vendors = vec![rng.vendor()];
+    // The drawn products first, then others of their vendors.
+    let mut primaries = vec![rng.product()];
     if rng.chance(SECOND_VENDOR_SHARE) {
-        vendors.push(rng.vendor());
+        primaries.push(rng.product());
     }
+    let families: Vec<Vec<u64>> = primaries
+        .iter()
+        .map(|&rank| vendor_products(rank))
+        .collect();
     let product_count = ((entries as f64 * PRODUCTS_PER_ENTRY).round() as usize).max(1);
-    let products: Vec<(u64, u64)> = (0..product_count)
-        .map(|index| {
-            (
-                vendors[index % vendors.len()],
-                rng.below(PRODUCTS_PER_VENDOR),
-            )
+    let products: Vec<u64> = (0..product_count)
+        .map(|index| match primaries.get(index) {
+            Some(&rank) => rank,
+            None => {
+                let family = &families[index % families.len()];
+                family[rng.below(family.len() as u64) as usize]
+            }
         })
         .collect();
     let cvss = format!(
@@ -220,7 +338,7 @@ fn record(rng: &mut Rng, number: usize, out: &mut String) {
             if index > 0 {
                 out.push(',');
             }
-            entry(rng, &products, out);
+            entry(rng, &products, now, out);
         }
         out.push_str("]}");
         if and {
@@ -250,7 +368,8 @@ pub fn generate_nvd(cves: usize, seed: u64, output: &Path) -> Result<(), Error> 
         if number > 0 {
             buffer.push(',');
         }
-        record(&mut rng, number + 10_000, &mut buffer);
+        let now = (number as u64 * RELEASES) / cves.max(1) as u64;
+        record(&mut rng, number + 10_000, now, &mut buffer);
         if buffer.len() > 1 << 15 {
             writer
                 .write_all(buffer.as_bytes())
