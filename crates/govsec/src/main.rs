@@ -54,6 +54,9 @@ enum Command {
     /// The agency registry: import and export.
     #[command(subcommand)]
     Agency(commands::agency::AgencyCommand),
+    /// Accounts.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -171,6 +174,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         }
         Command::Agency(command) => commands::agency::run(command, &settings).await,
         Command::Audit(command) => commands::audit::run(command, &settings).await,
+        Command::User(command) => commands::user::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
         Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) => Ok(()),
     }

@@ -662,3 +662,112 @@ fn vulndb_lookup_ranks_the_real_sample() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn user_add_creates_an_account_with_a_password_shown_once() {
+    for db in every_backend().await {
+        let dir = tempfile::tempdir().unwrap();
+        let good = write(dir.path(), "good.csv", &good_registry());
+        assert!(govsec(&db, &["agency", "import", &good]).status.success());
+        let added = govsec(
+            &db,
+            &[
+                "user",
+                "add",
+                "ciso.moi",
+                "--agency",
+                "301000000A",
+                "--role",
+                "supervisor",
+                "--email",
+                "ciso@moi.gov.tw",
+            ],
+        );
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        let line = String::from_utf8(added.stdout).unwrap();
+        let (login, password) = line.trim().split_once('\t').unwrap();
+        assert_eq!(login, "ciso.moi");
+        assert!(password.chars().count() >= 12);
+        let user = db
+            .store
+            .user(&govsec_identity::LoginName::parse("ciso.moi").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            user.password_hash.starts_with("$argon2id$") && !user.password_hash.contains(password)
+        );
+        assert_eq!(
+            govsec(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "ciso.moi",
+                    "--agency",
+                    "301000000A",
+                    "--role",
+                    "supervisor"
+                ]
+            )
+            .status
+            .code(),
+            Some(2)
+        );
+        assert_eq!(
+            govsec(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "x.y",
+                    "--agency",
+                    "999999999Z",
+                    "--role",
+                    "supervisor"
+                ]
+            )
+            .status
+            .code(),
+            Some(2)
+        );
+        assert_eq!(
+            govsec(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "x.y",
+                    "--agency",
+                    "301000000A",
+                    "--role",
+                    "king"
+                ]
+            )
+            .status
+            .code(),
+            Some(2)
+        );
+        assert_eq!(
+            govsec(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "X Y",
+                    "--agency",
+                    "301000000A",
+                    "--role",
+                    "auditor"
+                ]
+            )
+            .status
+            .code(),
+            Some(2)
+        );
+    }
+}

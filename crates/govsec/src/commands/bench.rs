@@ -309,7 +309,11 @@ async fn fetch(client: &Client, url: &str, cookie: Option<&str>) -> anyhow::Resu
 }
 
 /// Agency codes the server lists, for `{code}` in paths.
-async fn agency_codes(client: &Client, base: &str, cookie: Option<&str>) -> anyhow::Result<Vec<String>> {
+async fn agency_codes(
+    client: &Client,
+    base: &str,
+    cookie: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
     let (ok, body) = fetch(client, &format!("{base}/api/v1/agencies"), cookie).await?;
     if !ok {
         bail!("{base}/api/v1/agencies did not answer 200");
@@ -469,7 +473,13 @@ async fn bench_session(store: &Store) -> anyhow::Result<String> {
         .await?;
     let token = govsec_identity::SessionToken::parse(&govsec_web::random_token())?;
     store
-        .create_session(&token.hash(), &login, &govsec_web::random_token(), now, true)
+        .create_session(
+            &token.hash(),
+            &login,
+            &govsec_web::random_token(),
+            now,
+            true,
+        )
         .await?;
     Ok(format!("govsec_session={}", token.as_str()))
 }

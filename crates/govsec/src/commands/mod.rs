@@ -6,4 +6,5 @@ pub mod bench;
 pub mod cpe;
 pub mod demo;
 pub mod serve;
+pub mod user;
 pub mod vulndb;
