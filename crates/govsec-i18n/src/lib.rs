@@ -115,6 +115,7 @@ catalogue! {
     NavVans => "弱點通報 (VANS)", "Vulnerabilities (VANS)";
     NavIncidents => "資安事件", "Incidents";
     NavCompliance => "法遵", "Compliance";
+    NavAuditLog => "稽核紀錄", "Audit log";
     SwitchLanguage => "English", "中文";
     SkipToContent => "跳至主要內容", "Skip to content";
     FooterScopeNational => "檢視範圍：全國", "Scope: national";
@@ -249,6 +250,21 @@ catalogue! {
     RoleSupervisor => "上級機關", "Supervising agency";
     RoleAgencyOfficer => "機關資安人員", "Agency security officer";
     RoleAuditor => "稽核人員", "Auditor";
+
+    // The audit log page.
+    AuditLogTitle => "稽核紀錄", "Audit log";
+    AuditLogIntro => "登入、資料異動與匯出皆記錄於此，各筆以雜湊串鏈防竄改；以 govsec audit verify 離線驗證。", "Sign-ins, changes and exports are recorded here, hash-chained against tampering; verify offline with govsec audit verify.";
+    AuditLogNewest => "最新 {0} 筆", "newest {0} entries";
+    AuditFilterActor => "執行者", "Actor";
+    AuditFilterAction => "動作（開頭）", "Action (prefix)";
+    AuditFilterAgency => "機關代碼", "Agency code";
+    AuditFilterButton => "篩選", "Filter";
+    AuditColumnSequence => "序號", "No.";
+    AuditColumnTime => "時間（UTC）", "Time (UTC)";
+    AuditColumnRole => "角色", "Role";
+    AuditColumnObject => "對象", "Object";
+    AuditColumnAddress => "來源位址", "Source address";
+    NoPermission => "您的角色無權檢視此頁", "Your role does not give access to this page";
 
     // Registry import problems: `{0}` etc. are the offending values.
     ProblemNotUtf8 => "不是 UTF-8 文字（可能是 Big5）；請另存為 UTF-8，或以 --encoding big5 匯入", "not UTF-8 text (perhaps Big5); save the file as UTF-8 or import it with --encoding big5";

@@ -7,6 +7,17 @@ use govsec_core::audit::{Actor, AuditEntry, AuditRecord, ChainHash, ChainHead, c
 
 use crate::{Store, StoreError, begin_write, on_pool};
 
+/// What the audit log page filters on; empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Exactly this actor.
+    pub actor: Option<String>,
+    /// Actions starting with this (`session.` for every sign-in event).
+    pub action: Option<String>,
+    /// Entries about this agency.
+    pub agency: Option<govsec_core::AgencyCode>,
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct AuditRow {
     sequence: i64,
@@ -115,21 +126,37 @@ impl Store {
         Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 
-    /// The newest entries about agencies in the scope (for a supervisor: its subtree), newest
-    /// first, at most `limit`. Entries without an agency (the command line) are national.
+    /// The newest entries about agencies in the scope (for a supervisor: its subtree) that
+    /// pass the filter, newest first, at most `limit`. Entries without an agency (the command
+    /// line, unknown sign-in names) are national.
     pub async fn audit_entries(
         &self,
         scope: &Scope,
+        filter: &AuditFilter,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         const SQL: &str = concat!(
             "SELECT l.sequence, l.at, l.actor, l.agency, l.role, l.action, l.object, l.client_address, l.previous_hash, l.content_hash ",
             "FROM audit_log l LEFT JOIN agencies a ON a.code = l.agency WHERE ",
             crate::agencies::in_scope!("a"),
+            " AND ($3 IS NULL OR l.actor = $3) AND ($4 IS NULL OR l.action LIKE $4 || '%') AND ($5 IS NULL OR l.agency = $5)",
             " ORDER BY l.sequence DESC LIMIT $2"
         );
         let parameter = crate::agencies::scope_parameter(scope);
-        let rows: Vec<AuditRow> = on_pool!(self, pool => sqlx::query_as(SQL).bind(parameter).bind(limit).fetch_all(pool).await?);
+        // The action filter is a prefix; LIKE's wildcards in it are taken literally by refusing
+        // them (actions are dotted lower-case words).
+        let action = filter.action.as_deref().filter(|a| {
+            a.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+        });
+        let rows: Vec<AuditRow> = on_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(parameter)
+            .bind(limit)
+            .bind(filter.actor.as_deref())
+            .bind(action)
+            .bind(filter.agency.as_ref().map(|a| a.as_str()))
+            .fetch_all(pool)
+            .await?);
         Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 }

@@ -28,6 +28,7 @@ use sqlx::sqlite::{
 pub use agencies::{
     AgencyDetail, AgencySummary, ImportOutcome, RegistryStatistics, TierStatistics,
 };
+pub use audit::AuditFilter;
 pub use error::StoreError;
 pub use identity::{FailureKind, NewUser, SessionRecord, UserRecord};
 

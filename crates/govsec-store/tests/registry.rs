@@ -5,7 +5,7 @@ use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
 use govsec_core::{AgencyCode, CentreType, Error, ExchangeLayer, Scope, Tier};
 use govsec_store::testing::every_backend;
-use govsec_store::{Store, StoreError};
+use govsec_store::{AuditFilter, Store, StoreError};
 
 const HEADER: &str = "code,name_zh,name_en,tier,parent,level,exchange_layer,exchange_centre,contacts,websites,systems\n";
 
@@ -337,18 +337,29 @@ async fn the_audit_log_is_read_within_the_scope() {
             .record_audit(&officer("303000000B"), "registry.export", "1 agencies")
             .await
             .unwrap();
-        let national = store.audit_entries(&Scope::National, 10).await.unwrap();
+        let national = store
+            .audit_entries(&Scope::National, &AuditFilter::default(), 10)
+            .await
+            .unwrap();
         assert_eq!(national.len(), 3);
         assert_eq!(national[0].sequence, 3, "newest first");
         let ministry = store
-            .audit_entries(&Scope::Subtree(code("301000000A")), 10)
+            .audit_entries(
+                &Scope::Subtree(code("301000000A")),
+                &AuditFilter::default(),
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(ministry.len(), 1);
         assert_eq!(ministry[0].record.agency.as_deref(), Some("301010000A"));
         assert!(
             store
-                .audit_entries(&Scope::Agency(code("301000000A")), 10)
+                .audit_entries(
+                    &Scope::Agency(code("301000000A")),
+                    &AuditFilter::default(),
+                    10
+                )
                 .await
                 .unwrap()
                 .is_empty()

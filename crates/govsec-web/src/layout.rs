@@ -15,15 +15,17 @@ pub enum Section {
     Vans,
     Incidents,
     Compliance,
+    AuditLog,
 }
 
-const NAVIGATION: [(Section, &str, Text); 6] = [
+const NAVIGATION: [(Section, &str, Text); 7] = [
     (Section::Home, "/", Text::NavHome),
     (Section::Agencies, "/agencies", Text::NavAgencies),
     (Section::WebPosture, "/web-posture", Text::NavWebPosture),
     (Section::Vans, "/vans", Text::NavVans),
     (Section::Incidents, "/incidents", Text::NavIncidents),
     (Section::Compliance, "/compliance", Text::NavCompliance),
+    (Section::AuditLog, "/audit-log", Text::NavAuditLog),
 ];
 
 /// A whole page. `here` is the page's own path and query, for the language switch to return to.

@@ -410,3 +410,60 @@ async fn cached_pages_follow_every_import() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_page_follows_the_role() {
+    for db in world().await {
+        let officer_actor = Actor {
+            name: "officer.x".into(),
+            agency: Some("301010000A".into()),
+            role: Some("agency_officer".into()),
+            client_address: Some("192.0.2.1".into()),
+        };
+        db.store
+            .record_audit(&officer_actor, "registry.export", "<b>1 agencies</b>")
+            .await
+            .unwrap();
+        let foreign = Actor {
+            agency: Some("303000000B".into()),
+            ..officer_actor.clone()
+        };
+        db.store
+            .record_audit(&foreign, "registry.export", "1 agencies")
+            .await
+            .unwrap();
+        let everything = get(&national(&db).await, "/audit-log", Some("en")).await;
+        assert_eq!(everything.status, StatusCode::OK);
+        assert!(everything.body.contains("registry.import") && everything.body.contains("303000000B"));
+        assert!(
+            everything.body.contains("&lt;b&gt;1 agencies&lt;/b&gt;"),
+            "objects are escaped"
+        );
+        let filtered = get(
+            &national(&db).await,
+            "/audit-log?action=registry.export&agency=301010000A",
+            Some("en"),
+        )
+        .await;
+        assert!(filtered.body.contains("192.0.2.1") && !filtered.body.contains("303000000B"));
+        let supervisor = get(
+            &signed_in(&db, Role::Supervisor, "301000000A").await,
+            "/audit-log",
+            Some("en"),
+        )
+        .await;
+        assert_eq!(supervisor.status, StatusCode::OK);
+        assert!(supervisor.body.contains("301010000A") && !supervisor.body.contains("303000000B"));
+        assert!(
+            !supervisor.body.contains("registry.import"),
+            "national entries stay national"
+        );
+        let officer = get(
+            &signed_in(&db, Role::AgencyOfficer, "301010000A").await,
+            "/audit-log",
+            Some("zh-TW"),
+        )
+        .await;
+        assert_eq!(officer.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -1,6 +1,7 @@
 //! The HTML pages: the overview, the agency registry, and the four modules' pages.
 
 mod agencies;
+mod audit_log;
 mod modules;
 
 use axum::Router;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/vans", get(modules::vans))
         .route("/incidents", get(modules::incidents))
         .route("/compliance", get(modules::compliance))
+        .route("/audit-log", get(audit_log::audit_log))
         .route("/lang/{tag}", get(crate::language::switch))
         .route(
             "/login",
