@@ -1,21 +1,22 @@
 //! The JSON API, version 1: the agency registry, scoped like the pages.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use govsec_core::AgencyCode;
 use serde_json::json;
 
 use crate::AppState;
 use crate::auth::CallerScope;
 
-/// The API routes, mounted under `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/agencies", get(list))
-        .route("/agencies/{code}", get(one))
+/// The API routes, version 1.
+pub fn routes() -> Vec<crate::Route> {
+    vec![
+        ("/api/v1/agencies", &["GET"][..], get(list)),
+        ("/api/v1/agencies/{code}", &["GET"], get(one)),
+    ]
 }
 
 fn failure(status: StatusCode, code: &str, message: &str) -> Response {

@@ -434,7 +434,9 @@ async fn the_audit_log_page_follows_the_role() {
             .unwrap();
         let everything = get(&national(&db).await, "/audit-log", Some("en")).await;
         assert_eq!(everything.status, StatusCode::OK);
-        assert!(everything.body.contains("registry.import") && everything.body.contains("303000000B"));
+        assert!(
+            everything.body.contains("registry.import") && everything.body.contains("303000000B")
+        );
         assert!(
             everything.body.contains("&lt;b&gt;1 agencies&lt;/b&gt;"),
             "objects are escaped"

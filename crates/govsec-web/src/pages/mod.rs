@@ -4,7 +4,6 @@ mod agencies;
 mod audit_log;
 mod modules;
 
-use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::routing::get;
 use govsec_i18n::Text;
@@ -16,30 +15,35 @@ use crate::error::PageError;
 use crate::language::Language;
 use crate::layout::{Section, page};
 
-/// Every page route.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/agencies", get(agencies::tree))
-        .route("/agencies/{code}", get(agencies::detail))
-        .route("/web-posture", get(modules::web_posture))
-        .route("/vans", get(modules::vans))
-        .route("/incidents", get(modules::incidents))
-        .route("/compliance", get(modules::compliance))
-        .route("/audit-log", get(audit_log::audit_log))
-        .route("/lang/{tag}", get(crate::language::switch))
-        .route(
+/// Every page route: path, methods, handler.
+pub fn routes() -> Vec<crate::Route> {
+    use crate::auth;
+    vec![
+        ("/", &["GET"][..], get(home)),
+        ("/agencies", &["GET"], get(agencies::tree)),
+        ("/agencies/{code}", &["GET"], get(agencies::detail)),
+        ("/web-posture", &["GET"], get(modules::web_posture)),
+        ("/vans", &["GET"], get(modules::vans)),
+        ("/incidents", &["GET"], get(modules::incidents)),
+        ("/compliance", &["GET"], get(modules::compliance)),
+        ("/audit-log", &["GET"], get(audit_log::audit_log)),
+        ("/lang/{tag}", &["GET"], get(crate::language::switch)),
+        (
             "/login",
-            get(crate::auth::sign_in_form).post(crate::auth::sign_in),
-        )
-        .route(
+            &["GET", "POST"],
+            get(auth::sign_in_form).post(auth::sign_in),
+        ),
+        (
             "/login/second-factor",
-            get(crate::auth::second_factor_form).post(crate::auth::second_factor),
-        )
-        .route(
+            &["GET", "POST"],
+            get(auth::second_factor_form).post(auth::second_factor),
+        ),
+        (
             "/logout",
-            get(crate::auth::sign_out_form).post(crate::auth::sign_out),
-        )
+            &["GET", "POST"],
+            get(auth::sign_out_form).post(auth::sign_out),
+        ),
+    ]
 }
 
 /// The path and query of the request, for the language switch to come back to.

@@ -103,8 +103,13 @@ pub async fn vans(
     ))
 }
 
-/// `GET /incidents`.
-pub async fn incidents(Language(lang): Language, uri: OriginalUri) -> Markup {
+/// `GET /incidents`. Nothing is read yet, but the page is for signed-in roles that read incidents,
+/// like every page.
+pub async fn incidents(
+    Language(lang): Language,
+    CallerScope(_): CallerScope,
+    uri: OriginalUri,
+) -> Markup {
     page(
         lang,
         Text::IncidentsTitle.get(lang),
