@@ -5,7 +5,9 @@
 
 use govsec_core::audit::Actor;
 use govsec_core::{AgencyCode, EmailAddress};
-use govsec_identity::{FailureHistory, LoginName, RecoveryCodeHash, Role, TokenHash};
+use govsec_identity::{
+    ApiTokenRecord, FailureHistory, LoginName, RecoveryCodeHash, Role, TokenHash,
+};
 
 use crate::audit::append_audit;
 use crate::{Store, StoreError, begin_write, on_pool};
@@ -342,5 +344,126 @@ impl Store {
         Ok(
             on_pool!(self, pool => sqlx::query(SQL).bind(login.as_str()).execute(pool).await?.rows_affected()),
         )
+    }
+}
+
+/// An API token as listed to its owner: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenListing {
+    /// The first 16 hex digits of the token's hash: enough to name it for revocation.
+    pub id: String,
+    /// What the owner called it.
+    pub label: String,
+    /// The role it acts with.
+    pub role: Role,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Unix seconds, when revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// The length of a token's listed id, in hex digits.
+const TOKEN_ID_DIGITS: usize = 16;
+
+impl Store {
+    /// Keeps a new API token's record, recorded in the audit log.
+    pub async fn create_api_token(
+        &self,
+        record: &ApiTokenRecord,
+        label: &str,
+        actor: &Actor,
+    ) -> Result<String, StoreError> {
+        const INSERT: &str = "INSERT INTO api_tokens (token_hash, owner, agency_code, role, label, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
+        let hash = hex::encode(record.hash.0);
+        let id = hash[..TOKEN_ID_DIGITS].to_owned();
+        on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "api_tokens, audit_log");
+            sqlx::query(INSERT)
+                .bind(&hash)
+                .bind(record.owner.as_str())
+                .bind(record.agency.as_str())
+                .bind(record.role.key())
+                .bind(label)
+                .bind(i64::try_from(record.created_at).unwrap_or(i64::MAX))
+                .bind(i64::try_from(record.expires_at).unwrap_or(i64::MAX))
+                .execute(&mut *tx)
+                .await?;
+            let object = format!("token {id} of {} as {}", record.owner.as_str(), record.role.key());
+            append_audit!(tx, actor.record(crate::now_text(), "api_token.create", &object));
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// The record of the token with this hash.
+    pub async fn api_token(&self, hash: &TokenHash) -> Result<Option<ApiTokenRecord>, StoreError> {
+        const SQL: &str = "SELECT owner, agency_code, role, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1";
+        let row: Option<(String, String, String, i64, i64, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(SQL).bind(hex::encode(hash.0)).fetch_optional(pool).await?);
+        row.map(
+            |(owner, agency, role, created_at, expires_at, revoked_at)| {
+                Ok(ApiTokenRecord {
+                    hash: TokenHash(hash.0),
+                    owner: LoginName::parse(&owner).map_err(|_| corrupt("login name", &owner))?,
+                    agency: AgencyCode::parse(&agency)
+                        .map_err(|_| corrupt("agency code", &agency))?,
+                    role: Role::parse(&role).map_err(|_| corrupt("role", &role))?,
+                    created_at: u64::try_from(created_at).unwrap_or(0),
+                    expires_at: u64::try_from(expires_at).unwrap_or(0),
+                    revoked_at: revoked_at.map(|r| u64::try_from(r).unwrap_or(0)),
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// The owner's tokens, newest first.
+    pub async fn api_tokens_of(
+        &self,
+        owner: &LoginName,
+    ) -> Result<Vec<ApiTokenListing>, StoreError> {
+        const SQL: &str = "SELECT token_hash, label, role, created_at, expires_at, revoked_at FROM api_tokens WHERE owner = $1 ORDER BY created_at DESC, token_hash";
+        let rows: Vec<(String, String, String, i64, i64, Option<i64>)> =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(owner.as_str()).fetch_all(pool).await?);
+        rows.into_iter()
+            .map(|(hash, label, role, created_at, expires_at, revoked_at)| {
+                Ok(ApiTokenListing {
+                    id: hash.chars().take(TOKEN_ID_DIGITS).collect(),
+                    label,
+                    role: Role::parse(&role).map_err(|_| corrupt("role", &role))?,
+                    created_at,
+                    expires_at,
+                    revoked_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes the owner's token with this listed id; false when there is none (or it was
+    /// revoked already).
+    pub async fn revoke_api_token(
+        &self,
+        owner: &LoginName,
+        id: &str,
+        now: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE api_tokens SET revoked_at = $3 WHERE owner = $1 AND substr(token_hash, 1, 16) = $2 AND revoked_at IS NULL";
+        if id.len() != TOKEN_ID_DIGITS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let id = id.to_ascii_lowercase();
+        let revoked = on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "api_tokens, audit_log");
+            let changed = sqlx::query(SQL).bind(owner.as_str()).bind(&id).bind(now).execute(&mut *tx).await?.rows_affected();
+            if changed == 1 {
+                let object = format!("token {id} of {}", owner.as_str());
+                append_audit!(tx, actor.record(crate::now_text(), "api_token.revoke", &object));
+            }
+            tx.commit().await?;
+            changed == 1
+        });
+        Ok(revoked)
     }
 }

@@ -30,7 +30,7 @@ pub use agencies::{
 };
 pub use audit::AuditFilter;
 pub use error::StoreError;
-pub use identity::{FailureKind, NewUser, SessionRecord, UserRecord};
+pub use identity::{ApiTokenListing, FailureKind, NewUser, SessionRecord, UserRecord};
 
 /// How long a SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);

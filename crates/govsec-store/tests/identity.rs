@@ -273,3 +273,92 @@ async fn sessions_are_found_by_token_hash_and_ended() {
         assert!(store.session(&b).await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn api_tokens_are_kept_as_hashes_listed_and_revoked() {
+    use govsec_identity::ApiTokenRecord;
+    for db in with_agency().await {
+        let store = &db.store;
+        let login = officer().login;
+        store
+            .create_user(&officer(), &Actor::command_line(), 1)
+            .await
+            .unwrap();
+        let record = ApiTokenRecord {
+            hash: TokenHash([0xab; 32]),
+            owner: login.clone(),
+            agency: AgencyCode::parse("301000000A").unwrap(),
+            role: Role::AgencyOfficer,
+            created_at: 100,
+            expires_at: 200,
+            revoked_at: None,
+        };
+        let id = store
+            .create_api_token(&record, "nightly inventory upload", &Actor::command_line())
+            .await
+            .unwrap();
+        assert_eq!(id, "abababababababab");
+        assert_eq!(
+            store.api_token(&record.hash).await.unwrap(),
+            Some(record.clone())
+        );
+        assert!(
+            store
+                .api_token(&TokenHash([1; 32]))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let listed = store.api_tokens_of(&login).await.unwrap();
+        assert_eq!(
+            (
+                listed[0].id.as_str(),
+                listed[0].label.as_str(),
+                listed[0].revoked_at
+            ),
+            ("abababababababab", "nightly inventory upload", None)
+        );
+        assert!(
+            !store
+                .revoke_api_token(&login, "0000000000000000", 150, &Actor::command_line())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .revoke_api_token(&login, "%", 150, &Actor::command_line())
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .revoke_api_token(&login, "ABABABABABABABAB", 150, &Actor::command_line())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .revoke_api_token(&login, &id, 160, &Actor::command_line())
+                .await
+                .unwrap(),
+            "once"
+        );
+        assert_eq!(
+            store
+                .api_token(&record.hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .revoked_at,
+            Some(150)
+        );
+        let actions: Vec<String> = store
+            .audit_chain()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.record.action)
+            .collect();
+        assert!(actions.ends_with(&["api_token.create".to_owned(), "api_token.revoke".to_owned()]));
+    }
+}

@@ -18,7 +18,7 @@ use govsec_core::Scope;
 use govsec_core::audit::Actor;
 use govsec_i18n::{Lang, Text};
 use govsec_identity::{
-    Caller, LoginName, LoginThrottle, PasswordHasher, Role, SessionPolicy, SessionState,
+    ApiToken, Caller, LoginName, LoginThrottle, PasswordHasher, Role, SessionPolicy, SessionState,
     SessionToken, ThrottleDecision, TokenHash, match_recovery_code, totp::TotpSecret,
 };
 use govsec_store::{FailureKind, StoreError};
@@ -108,7 +108,8 @@ fn set_cookie(
 
 fn constant_time_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+    // An empty expected token (a bearer caller has none) never matches.
+    !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// The source address of the request, when the server knows it.
@@ -225,6 +226,32 @@ async fn session_of(
     Ok(Some((hash, session, user)))
 }
 
+/// The caller an `Authorization: Bearer` API token acts as, if the token is valid now and its
+/// owner's account is enabled.
+async fn bearer_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Caller>, StoreError> {
+    let Some(presented) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(|token| ApiToken::parse(token.trim()).ok())
+    else {
+        return Ok(None);
+    };
+    let Some(record) = state.store().api_token(&presented.hash()).await? else {
+        return Ok(None);
+    };
+    let Ok(caller) = record.authenticate(&presented, now()) else {
+        return Ok(None);
+    };
+    match state.store().user(&caller.login).await? {
+        Some(owner) if !owner.disabled => Ok(Some(caller)),
+        _ => Ok(None),
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AuthRejection;
 
@@ -232,6 +259,26 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let original_path = parts.extensions.get::<OriginalUri>().map_or_else(
+            || parts.uri.path().to_owned(),
+            |original| original.0.path().to_owned(),
+        );
+        // Scripts use bearer tokens, and only on the JSON API: pages need a browser session,
+        // and a token never carries a CSRF token, so it must not reach a form.
+        let bearer = if original_path.starts_with("/api/") {
+            bearer_caller(state, &parts.headers)
+                .await
+                .map_err(AuthRejection::Store)?
+        } else {
+            None
+        };
+        if let Some(caller) = bearer {
+            return Ok(SignedIn {
+                caller,
+                csrf: String::new(),
+                token: TokenHash([0; 32]),
+            });
+        }
         let found = session_of(state, &parts.headers, true)
             .await
             .map_err(AuthRejection::Store)?;

@@ -469,3 +469,99 @@ async fn the_audit_log_page_follows_the_role() {
         assert_eq!(officer.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn api_tokens_open_the_json_api_only_while_valid() {
+    use govsec_identity::{ApiTokenPolicy, Caller};
+    for db in world().await {
+        let _ = session_for(&db, Role::Supervisor, "301000000A").await;
+        let owner = Caller {
+            login: LoginName::parse("supervisor.301000000a").unwrap(),
+            agency: AgencyCode::parse("301000000A").unwrap(),
+            role: Role::Supervisor,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+        let (token, record) = ApiTokenPolicy::default()
+            .issue(&owner, Role::Supervisor, 3600, now, &mut rng)
+            .unwrap();
+        let id = db
+            .store
+            .create_api_token(&record, "script", &Actor::command_line())
+            .await
+            .unwrap();
+        let (expired, mut expired_record) = ApiTokenPolicy::default()
+            .issue(&owner, Role::Supervisor, 60, now, &mut rng)
+            .unwrap();
+        expired_record.created_at = now - 120;
+        expired_record.expires_at = now - 60;
+        db.store
+            .create_api_token(&expired_record, "old", &Actor::command_line())
+            .await
+            .unwrap();
+        let router = app(AppState::new(db.store.clone(), WebOptions::default()));
+        let call = |path: &str, token: &str| {
+            Request::get(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        let answer = router
+            .clone()
+            .oneshot(call("/api/v1/agencies", token.reveal()))
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let body = answer.into_body().collect().await.unwrap().to_bytes();
+        let list: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            list["agencies"].as_array().unwrap().len(),
+            2,
+            "the token acts in its owner's subtree"
+        );
+        let foreign = router
+            .clone()
+            .oneshot(call("/api/v1/agencies/303000000B", token.reveal()))
+            .await
+            .unwrap();
+        assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+        let page = router
+            .clone()
+            .oneshot(call("/agencies", token.reveal()))
+            .await
+            .unwrap();
+        assert_eq!(
+            page.status(),
+            StatusCode::SEE_OTHER,
+            "a token does not open pages"
+        );
+        let old = router
+            .clone()
+            .oneshot(call("/api/v1/agencies", expired.reveal()))
+            .await
+            .unwrap();
+        assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+        let login = LoginName::parse("supervisor.301000000a").unwrap();
+        assert!(
+            db.store
+                .revoke_api_token(&login, &id, now as i64, &Actor::command_line())
+                .await
+                .unwrap()
+        );
+        let revoked = router
+            .clone()
+            .oneshot(call("/api/v1/agencies", token.reveal()))
+            .await
+            .unwrap();
+        assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
+        let garbage = router
+            .clone()
+            .oneshot(call("/api/v1/agencies", "govsec_not-a-token"))
+            .await
+            .unwrap();
+        assert_eq!(garbage.status(), StatusCode::UNAUTHORIZED);
+    }
+}

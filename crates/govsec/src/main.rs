@@ -57,6 +57,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// API tokens for scripts.
+    #[command(subcommand)]
+    Token(commands::token::TokenCommand),
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -175,6 +178,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Agency(command) => commands::agency::run(command, &settings).await,
         Command::Audit(command) => commands::audit::run(command, &settings).await,
         Command::User(command) => commands::user::run(command, &settings).await,
+        Command::Token(command) => commands::token::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
         Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) => Ok(()),
     }

@@ -57,9 +57,9 @@ fn the_sign_in_page_and_language_switch_work_in_chromium() {
         .spawn()
         .unwrap();
     let mut url = String::new();
-    BufReader::new(demo.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
+    // The reader stays open for the demo's lifetime, as a terminal would.
+    let mut stdout = BufReader::new(demo.stdout.take().unwrap());
+    stdout.read_line(&mut url).unwrap();
     let base = url.trim().trim_end_matches('/').to_owned();
     let profile = dir.path().join("profile");
 

@@ -771,3 +771,101 @@ async fn user_add_creates_an_account_with_a_password_shown_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn tokens_are_created_once_listed_and_revoked() {
+    for db in every_backend().await {
+        let dir = tempfile::tempdir().unwrap();
+        let good = write(dir.path(), "good.csv", &good_registry());
+        assert!(govsec(&db, &["agency", "import", &good]).status.success());
+        assert!(
+            govsec(
+                &db,
+                &[
+                    "user",
+                    "add",
+                    "officer.moi",
+                    "--agency",
+                    "301000000A",
+                    "--role",
+                    "agency_officer"
+                ]
+            )
+            .status
+            .success()
+        );
+        let created = govsec(
+            &db,
+            &[
+                "token",
+                "create",
+                "--user",
+                "officer.moi",
+                "--days",
+                "7",
+                "--label",
+                "nightly",
+            ],
+        );
+        assert!(
+            created.status.success(),
+            "{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let line = String::from_utf8(created.stdout).unwrap();
+        let (id, token) = line.trim().split_once('\t').unwrap();
+        assert!(token.starts_with("govsec_"));
+        let listed =
+            String::from_utf8(govsec(&db, &["token", "list", "--user", "officer.moi"]).stdout)
+                .unwrap();
+        assert!(listed.contains(id) && listed.contains("active") && !listed.contains(token));
+        assert_eq!(
+            govsec(
+                &db,
+                &[
+                    "token",
+                    "create",
+                    "--user",
+                    "officer.moi",
+                    "--role",
+                    "authority_admin"
+                ]
+            )
+            .status
+            .code(),
+            Some(2),
+            "no escalation"
+        );
+        assert_eq!(
+            govsec(
+                &db,
+                &["token", "create", "--user", "officer.moi", "--days", "365"]
+            )
+            .status
+            .code(),
+            Some(2)
+        );
+        assert!(
+            govsec(&db, &["token", "revoke", "--user", "officer.moi", id])
+                .status
+                .success()
+        );
+        assert_eq!(
+            govsec(&db, &["token", "revoke", "--user", "officer.moi", id])
+                .status
+                .code(),
+            Some(2)
+        );
+        assert!(
+            String::from_utf8(govsec(&db, &["token", "list", "--user", "officer.moi"]).stdout)
+                .unwrap()
+                .contains("revoked")
+        );
+        assert_eq!(
+            govsec(&db, &["token", "list", "--user", "nobody"])
+                .status
+                .code(),
+            Some(2)
+        );
+    }
+}

@@ -5,6 +5,8 @@
 //! their public names and websites, plausible codes, levels and systems. Later modules add their
 //! demo data here.
 
+use std::io::Write;
+
 use govsec_core::AgencyCode;
 use govsec_core::audit::Actor;
 use govsec_core::registry::{TextEncoding, read_registry};
@@ -165,11 +167,15 @@ pub async fn run(args: DemoArgs, settings: &Settings) -> Result<(), Failure> {
         ..crate::commands::serve::web_options(settings)
     };
     serve_store(store, options, settings, &args.addr, |url| {
-        println!("{url}");
+        // A reader that stops after the URL (`| head -1`) must not stop the demo: write errors
+        // on stdout are ignored.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{url}");
         eprintln!("govsec: {}", Text::DemoOpen.fill(lang, &[&url]));
         eprintln!("govsec: {}", Text::DemoAccountsHeading.get(lang));
         for account in &accounts {
-            println!(
+            let _ = writeln!(
+                out,
                 "{}\t{}\t{}\t{}",
                 account.login,
                 account.password,

@@ -6,5 +6,6 @@ pub mod bench;
 pub mod cpe;
 pub mod demo;
 pub mod serve;
+pub mod token;
 pub mod user;
 pub mod vulndb;
