@@ -103,37 +103,27 @@ fn init_logging(level: &str) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The CPE and version commands are pure computations: no configuration, database or runtime.
-    match &cli.command {
-        Command::Cpe(command) => {
-            return match commands::cpe::run_cpe(command) {
-                Ok(text) => {
-                    println!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("govsec: {error}");
-                    ExitCode::from(2)
-                }
-            };
-        }
-        Command::Version(command) => {
-            println!("{}", commands::cpe::run_version(command));
-            return ExitCode::SUCCESS;
-        }
+    // The CPE, version and file-based vulnerability commands are pure computations over their
+    // arguments: no configuration, database or runtime.
+    let pure = match &cli.command {
+        Command::Cpe(command) => Some(commands::cpe::run_cpe(command).map_err(|e| e.to_string())),
+        Command::Version(command) => Some(Ok(commands::cpe::run_version(command))),
         Command::Vulndb(command) => {
-            return match commands::vulndb::run_vulndb(command) {
-                Ok(text) => {
-                    println!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("govsec: {error}");
-                    ExitCode::from(2)
-                }
-            };
+            Some(commands::vulndb::run_vulndb(command).map_err(|e| e.to_string()))
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(result) = pure {
+        return match result {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("govsec: {message}");
+                ExitCode::from(2)
+            }
+        };
     }
     let given = GivenSettings {
         config: cli.config,
