@@ -13,6 +13,7 @@ mod language;
 mod layout;
 mod metrics;
 mod pages;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::{AuthSettings, SESSION_COOKIE, random_token, role_label};
 pub use metrics::Metrics;
+pub use tls::{TlsError, redirect_app, serve_tls, server_config};
 
 /// Limits and settings of the web server.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct WebOptions {
     pub body_limit: usize,
     /// How signing in behaves.
     pub auth: AuthSettings,
+    /// Send Strict-Transport-Security: on when govsec serves TLS itself or behind a TLS proxy.
+    pub hsts: bool,
 }
 
 impl Default for WebOptions {
@@ -43,6 +47,7 @@ impl Default for WebOptions {
             request_timeout: Duration::from_secs(30),
             body_limit: 16 * 1024 * 1024,
             auth: AuthSettings::default(),
+            hsts: false,
         }
     }
 }
@@ -152,6 +157,14 @@ pub fn app(state: AppState) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(tower::util::option_layer(options.hsts.then(|| {
+            // Two years with subdomains: the preload list's requirement, and what the scanner's
+            // HSTS_WEAK check asks of government sites.
+            header_layer(
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=63072000; includeSubDomains",
+            )
+        })))
         .with_state(state)
 }
 

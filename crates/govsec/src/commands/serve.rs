@@ -1,4 +1,8 @@
-//! `govsec serve`: the web UI and API on the configured database.
+//! `govsec serve`: the web UI and API on the configured database, over plain http on loopback
+//! or over HTTPS (`--tls-cert`/`--tls-key`) with HSTS and, with `--http-redirect-addr`, a plain
+//! listener that only redirects to https.
+
+use std::path::PathBuf;
 
 use anyhow::Context;
 use govsec_i18n::Text;
@@ -14,6 +18,25 @@ pub struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "GOVSEC_ADDR", value_name = "ADDR")]
     pub addr: Option<String>,
+    /// PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) with HSTS.
+    #[arg(
+        long,
+        env = "GOVSEC_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(
+        long,
+        env = "GOVSEC_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: also listen for plain http here and redirect every request to https.
+    #[arg(long, value_name = "ADDR", requires = "tls_cert")]
+    pub http_redirect_addr: Option<String>,
 }
 
 /// The web options the settings give.
@@ -25,11 +48,12 @@ pub fn web_options(settings: &Settings) -> WebOptions {
             secure_cookies: settings.secure_cookies,
             ..govsec_web::AuthSettings::default()
         },
+        hsts: false,
     }
 }
 
-/// Binds `addr` and serves until SIGTERM or Ctrl-C. `announce` is printed to stdout with the URL
-/// once the socket listens.
+/// Binds `addr` and serves plain http until SIGTERM or Ctrl-C. `announce` gets the URL once the
+/// socket listens.
 pub async fn serve_store(
     store: Store,
     options: WebOptions,
@@ -37,9 +61,7 @@ pub async fn serve_store(
     addr: &str,
     announce: impl FnOnce(&str),
 ) -> Result<(), Failure> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| {
-        Failure::Input(Text::CannotListen.fill(settings.lang, &[&addr, &error]))
-    })?;
+    let listener = bind(addr, settings).await?;
     let local = listener.local_addr().context("reading the bound address")?;
     let shutdown = govsec_web::termination_signal().context("installing signal handlers")?;
     announce(&format!("http://{local}/"));
@@ -52,16 +74,79 @@ pub async fn serve_store(
     Ok(())
 }
 
+async fn bind(addr: &str, settings: &Settings) -> Result<tokio::net::TcpListener, Failure> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| Failure::Input(Text::CannotListen.fill(settings.lang, &[&addr, &error])))
+}
+
 /// Runs `govsec serve`.
 pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
-    let store = settings.open_store().await?;
     let addr = args
         .addr
         .or_else(|| settings.web_addr.clone())
         .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
     let lang = settings.lang;
-    serve_store(store, web_options(settings), settings, &addr, |url| {
-        eprintln!("govsec: {}", Text::ServeListening.fill(lang, &[&url]))
-    })
+    let announce = |url: &str| eprintln!("govsec: {}", Text::ServeListening.fill(lang, &[&url]));
+    let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) else {
+        let store = settings.open_store().await?;
+        return serve_store(store, web_options(settings), settings, &addr, announce).await;
+    };
+    let config = govsec_web::server_config(&cert, &key)
+        .map_err(|error| Failure::Input(error.to_string()))?;
+    let store = settings.open_store().await?;
+    let listener = bind(&addr, settings).await?;
+    let local = listener.local_addr().context("reading the bound address")?;
+    // One signal stops both listeners.
+    let signal = govsec_web::termination_signal().context("installing signal handlers")?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        signal.await;
+        let _ = stop.send(true);
+    });
+    let wait = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let redirect = match args.http_redirect_addr {
+        Some(plain) => {
+            let plain_listener = bind(&plain, settings).await?;
+            announce(&format!(
+                "http://{}/",
+                plain_listener
+                    .local_addr()
+                    .context("reading the bound address")?
+            ));
+            let app = govsec_web::redirect_app(local.port());
+            let until = wait(stopped.clone());
+            Some(tokio::spawn(async move {
+                axum::serve(plain_listener, app)
+                    .with_graceful_shutdown(until)
+                    .await
+            }))
+        }
+        None => None,
+    };
+    announce(&format!("https://{local}/"));
+    let options = WebOptions {
+        hsts: true,
+        auth: govsec_web::AuthSettings {
+            secure_cookies: true,
+            ..govsec_web::AuthSettings::default()
+        },
+        ..web_options(settings)
+    };
+    govsec_web::serve_tls(
+        listener,
+        AppState::new(store.clone(), options),
+        config,
+        wait(stopped),
+    )
     .await
+    .context("serving HTTPS")?;
+    if let Some(redirect) = redirect {
+        let _ = redirect.await;
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
 }
