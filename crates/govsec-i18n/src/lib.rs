@@ -251,6 +251,27 @@ catalogue! {
     RoleAgencyOfficer => "機關資安人員", "Agency security officer";
     RoleAuditor => "稽核人員", "Auditor";
 
+    // Changing one's password.
+    PasswordChangeTitle => "變更密碼", "Change password";
+    PasswordCurrent => "目前密碼", "Current password";
+    PasswordNew => "新密碼", "New password";
+    PasswordRepeat => "再次輸入新密碼", "New password again";
+    PasswordChangeButton => "變更密碼", "Change password";
+    PasswordChanged => "密碼已變更；其他裝置上的登入已全部登出。", "Password changed; every other session was signed out.";
+    PasswordCurrentWrong => "目前密碼不正確", "The current password is wrong";
+    PasswordRepeatDiffers => "兩次輸入的新密碼不同", "The two new passwords differ";
+    PasswordAdvice => "請用至少 12 個字元、好記的長句；勿以機關代碼、名稱、帳號或電子郵件加上數字組成。", "Use a long sentence of at least 12 characters you remember; do not build it from your agency's code or name, your login or e-mail plus digits.";
+    PasswordTooShort => "密碼至少需 {0} 個字元；可用一句好記的長句", "a password needs at least {0} characters; a long sentence you remember works well";
+    PasswordTooLong => "密碼最多 {0} 個字元", "a password has at most {0} characters";
+    PasswordCommon => "此密碼或其組成的字詞是最常見、最先被猜測的密碼之一", "this password, or the word it is built on, is among the most common ones attackers try first";
+    PasswordContainsAgencyCode => "密碼含有您的機關代碼", "the password contains your agency's code";
+    PasswordContainsLogin => "密碼含有您的登入帳號", "the password contains your login name";
+    PasswordContainsEmail => "密碼含有您的電子郵件地址", "the password contains your e-mail address";
+    PasswordContainsAgencyName => "密碼含有您的機關名稱或簡稱", "the password contains your agency's name or abbreviation";
+    PasswordContextPattern => "密碼是以機關代碼、名稱、帳號或電子郵件加上數字與符號組成，這正是過去資安事件被破解的規則", "the password is your agency's code or name, your login or e-mail followed by digits and symbols: the pattern behind a past breach";
+    PasswordRepeated => "密碼只是重複同一個字元或一小段字元", "the password repeats one character or a short group";
+    PasswordSequence => "密碼是連續的英文字母或數字", "the password is a run of consecutive letters or digits";
+
     // The audit log page.
     AuditLogTitle => "稽核紀錄", "Audit log";
     AuditLogIntro => "登入、資料異動與匯出皆記錄於此，各筆以雜湊串鏈防竄改；以 govsec audit verify 離線驗證。", "Sign-ins, changes and exports are recorded here, hash-chained against tampering; verify offline with govsec audit verify.";

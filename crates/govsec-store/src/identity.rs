@@ -467,3 +467,21 @@ impl Store {
         Ok(revoked)
     }
 }
+
+impl Store {
+    /// Replaces the user's password hash and ends every session of the user, in one
+    /// transaction recorded in the audit log: after a password change, whoever knew the old
+    /// password or held an old session is out.
+    pub async fn change_password(&self, login: &LoginName, password_hash: &str, actor: &Actor) -> Result<(), StoreError> {
+        const UPDATE: &str = "UPDATE users SET password_hash = $2 WHERE login = $1";
+        const END_SESSIONS: &str = "DELETE FROM sessions WHERE login = $1";
+        on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "users, audit_log");
+            sqlx::query(UPDATE).bind(login.as_str()).bind(password_hash).execute(&mut *tx).await?;
+            sqlx::query(END_SESSIONS).bind(login.as_str()).execute(&mut *tx).await?;
+            append_audit!(tx, actor.record(crate::now_text(), "user.password_change", login.as_str()));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

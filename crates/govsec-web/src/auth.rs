@@ -68,7 +68,7 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-fn now_signed() -> i64 {
+pub(crate) fn now_signed() -> i64 {
     i64::try_from(now()).unwrap_or(i64::MAX)
 }
 
@@ -106,7 +106,7 @@ fn set_cookie(
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn constant_time_equal(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     // An empty expected token (a bearer caller has none) never matches.
     !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
@@ -131,13 +131,18 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
     .get(lang)
 }
 
-fn actor_of(caller: &Caller, address: Option<String>) -> Actor {
+pub(crate) fn actor_of(caller: &Caller, address: Option<String>) -> Actor {
     Actor {
         name: caller.login.as_str().to_owned(),
         agency: Some(caller.agency.to_string()),
         role: Some(caller.role.key().to_owned()),
         client_address: address,
     }
+}
+
+/// The Set-Cookie value that hands a browser its session.
+pub(crate) fn set_session_cookie(state: &AppState, token: &str) -> HeaderValue {
+    set_cookie(&state.options().auth, SESSION_COOKIE, token, None)
 }
 
 /// A signed-in caller: a live session that passed the second factor, of an enabled account.

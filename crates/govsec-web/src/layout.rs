@@ -60,6 +60,7 @@ pub fn page(lang: Lang, title: &str, section: Section, here: &str, content: Mark
                         }
                     }
                     @if section != Section::SignIn {
+                        a class="account" href="/account/password" { (Text::PasswordChangeTitle.get(lang)) }
                         a class="sign-out" href="/logout" { (Text::SignOut.get(lang)) }
                     }
                     a class="language" href=(switch) lang=(other.tag()) hreflang=(other.tag()) { (Text::SwitchLanguage.get(lang)) }

@@ -5,6 +5,7 @@
 //! [`serve`] runs it on a listener with graceful shutdown. Handlers are thin: they read the
 //! caller's language and scope through extractors, ask the store, and render.
 
+mod account;
 mod api;
 mod auth;
 mod cache;

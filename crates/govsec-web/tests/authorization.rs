@@ -113,6 +113,19 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
         ),
         (
             "GET",
+            "/account/password",
+            Expect::Same([SIGN_IN, OK, OK, OK, OK, OK]),
+        ),
+        // Changing one's password needs the session's CSRF token; the walk sends a wrong one.
+        (
+            "POST",
+            "/account/password",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
+        (
+            "GET",
             "/api/v1/agencies",
             Expect::Same([UNAUTHORISED, OK, OK, OK, OK, FORBIDDEN]),
         ),
@@ -199,7 +212,9 @@ async fn walk(
                 let body = if *method == "POST" {
                     request =
                         request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                    Body::from("csrf=not-the-token&login=x&password=y&code=000000")
+                    Body::from(
+                        "csrf=not-the-token&login=x&password=y&code=000000&current=x&new=y&repeat=y&scope=this",
+                    )
                 } else {
                     Body::empty()
                 };

@@ -422,3 +422,88 @@ async fn an_auditor_has_no_registry_access() {
         assert_eq!(page.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn a_password_change_follows_the_policy_and_ends_every_session() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let pending = password_step(&router, "officer.npa", PASSWORD)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        let code = TotpSecret::from_base32(SECRET).unwrap().code_at(now());
+        let first = second_factor_step(&router, &pending, &code)
+            .await
+            .cookie("govsec_session")
+            .unwrap();
+        let cookie = format!("govsec_session={first}");
+        let form = send(&router, get("/account/password", &cookie)).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = form.hidden_csrf();
+        let change = |new: &str, current: &str| {
+            post(
+                "/account/password",
+                &cookie,
+                &format!(
+                    "csrf={csrf}&current={}&new={}&repeat={}",
+                    current.replace(' ', "+"),
+                    new.replace(' ', "+"),
+                    new.replace(' ', "+")
+                ),
+            )
+        };
+        // The seed's breach: the agency code plus digits and a symbol.
+        let weak = send(&router, change("301010000a2024!", PASSWORD)).await;
+        assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            weak.body.contains("the password contains your agency's code"),
+            "{}",
+            weak.body
+        );
+        let short = send(&router, change("short", PASSWORD)).await;
+        assert!(short.body.contains("at least 12 characters"));
+        let wrong = send(
+            &router,
+            change("a calm heron at dawn", "not my password at all"),
+        )
+        .await;
+        assert!(wrong.body.contains("The current password is wrong"));
+        let done = send(&router, change("a calm heron at dawn", PASSWORD)).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        assert!(done.body.contains("Password changed"));
+        let second = done.cookie("govsec_session").unwrap();
+        assert_ne!(second, first);
+        assert_eq!(
+            send(&router, get("/agencies", &cookie)).await.status,
+            StatusCode::SEE_OTHER,
+            "the old session ended"
+        );
+        assert_eq!(
+            send(
+                &router,
+                get("/agencies", &format!("govsec_session={second}"))
+            )
+            .await
+            .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            password_step(&router, "officer.npa", PASSWORD).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            password_step(&router, "officer.npa", "a calm heron at dawn")
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let actions: Vec<String> = db
+            .store
+            .audit_chain()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.record.action)
+            .collect();
+        assert!(actions.contains(&"user.password_change".to_owned()));
+    }
+}

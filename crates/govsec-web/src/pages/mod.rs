@@ -43,6 +43,11 @@ pub fn routes() -> Vec<crate::Route> {
             &["GET", "POST"],
             get(auth::sign_out_form).post(auth::sign_out),
         ),
+        (
+            "/account/password",
+            &["GET", "POST"],
+            get(crate::account::password_form).post(crate::account::change_password),
+        ),
     ]
 }
 
