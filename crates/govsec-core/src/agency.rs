@@ -334,11 +334,6 @@ impl WebsiteUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// Whether the registered address already uses https.
-    pub fn is_https(&self) -> bool {
-        self.0.starts_with("https://")
-    }
 }
 
 impl fmt::Display for WebsiteUrl {

@@ -39,11 +39,6 @@ impl Lang {
             _ => None,
         }
     }
-
-    /// The language named in a POSIX locale such as `LANG=en_US.UTF-8`, if it is one we have.
-    pub fn from_locale(locale: &str) -> Option<Lang> {
-        Lang::from_tag(locale.split('.').next().unwrap_or_default())
-    }
 }
 
 impl fmt::Display for Lang {
@@ -384,7 +379,5 @@ mod tests {
         assert_eq!(Lang::from_tag("zh_tw"), Some(Lang::ZhTw));
         assert_eq!(Lang::from_tag("EN-us"), Some(Lang::En));
         assert_eq!(Lang::from_tag("fr"), None);
-        assert_eq!(Lang::from_locale("en_US.UTF-8"), Some(Lang::En));
-        assert_eq!(Lang::from_locale("C.UTF-8"), None);
     }
 }
