@@ -238,7 +238,7 @@ catalogue! {
     FormExpired => "表單已過期，請重新整理頁面再試一次", "The form has expired; reload the page and try again";
     NoRegistryAccess => "您的角色無權檢視機關名冊", "Your role does not give access to the agency registry";
     DemoAccountsHeading => "示範帳號（僅示範模式顯示）", "Demo accounts (shown in demo mode only)";
-    DemoAccountsNote => "這些帳號只存在於本次示範環境；驗證碼每 30 秒更新，重新整理即可取得最新者。", "These accounts exist only in this demo world; codes change every 30 seconds, reload for the current one.";
+    DemoAccountsNote => "這些帳號只存在於本次示範環境，密碼印在啟動示範的終端機上；驗證碼每 30 秒更新，重新整理即可取得最新者。", "These accounts exist only in this demo world, and their passwords are printed on the terminal that started the demo; codes change every 30 seconds, reload for the current one.";
     DemoCurrentCode => "目前驗證碼", "Current code";
     RoleAuthorityAdmin => "主管機關管理者", "Authority administrator";
     RoleAuthorityAnalyst => "主管機關分析人員", "Authority analyst";

@@ -421,7 +421,7 @@ async fn demo_accounts(state: &AppState, lang: Lang) -> Markup {
             h2 { (Text::DemoAccountsHeading.get(lang)) }
             p { (Text::DemoAccountsNote.get(lang)) }
             table {
-                thead { tr { th { (Text::SignInLogin.get(lang)) } th { (Text::ColumnTier.get(lang)) } th { (Text::AgencyCode.get(lang)) } th { (Text::DemoCurrentCode.get(lang)) } } }
+                thead { tr { th { (Text::SignInLogin.get(lang)) } th { (Text::AuditColumnRole.get(lang)) } th { (Text::AgencyCode.get(lang)) } th { (Text::DemoCurrentCode.get(lang)) } } }
                 tbody { @for user in &users { tr {
                     td { code { (user.login.as_str()) } }
                     td { (role_label(user.role, lang)) }
