@@ -282,6 +282,29 @@ catalogue! {
     AuditColumnAddress => "來源位址", "Source address";
     NoPermission => "您的角色無權檢視此頁", "Your role does not give access to this page";
 
+    // CPE names (NISTIR 7695/7696), for `govsec cpe`.
+    CpeUnknownBinding => "不是 CPE 2.3 名稱：須以「cpe:2.3:」（格式化字串，NISTIR 7695 §6.2）或「cpe:/」（URI，§6.1）開頭", "not a CPE 2.3 name: it must start with “cpe:2.3:” (formatted string, NISTIR 7695 §6.2) or “cpe:/” (URI, §6.1)";
+    CpeComponentCount => "{0} 繫結在前綴後有 {1} 個欄位，應為 {2} 個；值中的「:」須加引號", "the {0} binding has {1} components after its prefix where it needs {2}; a “:” inside a value must be quoted";
+    CpeInvalidValue => "{0}（第 {1} 個欄位，字元位置 {2}）無效：{3}", "invalid {0} (component {1}) at character offset {2}: {3}";
+    CpeInvalidValueString => "值字串於字元位置 {0} 無效：{1}", "invalid value string at character offset {0}: {1}";
+    CpeAttributeConstraint => "「{0}」不是有效的 {1}：{2}", "“{0}” is not a valid {1}: {2}";
+    CpeUndefinedRelation => "關係未定義：目標的 {0} 含有未加引號的萬用字元，NISTIR 7696 只定義來源端的萬用字元", "the relation is undefined: the target's {0} contains unquoted wildcards, and NISTIR 7696 defines wildcards in the source only";
+    CpeNoNameRelation => "兩名稱重疊但互不包含：來源在 {0} 為超集、在 {1} 為子集，NISTIR 7696 對此未定義名稱關係", "the names overlap but neither contains the other: the source is a superset in {0} and a subset in {1}; NISTIR 7696 defines no name relation for that";
+    CpeReasonEmpty => "值為空；至少需一個字元（ANY 請寫 *）", "the value is empty; write “*” for ANY";
+    CpeReasonCharacter => "不允許「{0}」：值只能含 ASCII 英數字、_ 及加引號的標點", "“{0}” is not allowed: values hold ASCII letters, digits, “_” and quoted punctuation only";
+    CpeReasonMustBeQuoted => "「{0}」須加引號寫成「\\{0}」", "“{0}” must be quoted as “\\{0}”";
+    CpeReasonPercentEncode => "URI 繫結中「{0}」須以百分比編碼", "“{0}” must be percent-encoded in the URI binding";
+    CpeReasonNeedlessQuote => "「\\{0}」引號多餘：只有標點需要加引號", "“\\{0}” quotes a character that is written unquoted";
+    CpeReasonDanglingEscape => "值以單獨的「\\」結尾，沒有可加引號的字元", "the value ends in a lone “\\” with nothing to quote";
+    CpeReasonEmbeddedWildcard => "未加引號的「{0}」是萬用字元，只能在值的開頭或結尾；要表示字元本身請寫「\\{0}」", "unquoted “{0}” is a wildcard and may stand only at the beginning or end of a value; quote it as “\\{0}” to mean the character";
+    CpeReasonMixedWildcards => "值兩端的萬用字元須為單一「*」或一串「?」", "the wildcards at each end of a value must be a single “*” or a run of “?”";
+    CpeReasonLoneHyphen => "值不可只是加引號的連字號「\\-」：繫結後會被讀成 NA", "a value may not be a lone quoted hyphen “\\-”: bound, it would read as NA";
+    CpeReasonLoneAsterisk => "單獨的「*」是邏輯值 ANY，不是值字串；要表示字元請寫「\\*」", "a lone unquoted “*” is the logical value ANY; quote it as “\\*” to mean the character";
+    CpeReasonPercentEncoding => "URI 繫結不允許此百分比編碼", "not a percent-encoding the URI binding allows";
+    CpeReasonPackedEdition => "封裝版本（packed edition）須有五個以「~」分隔的欄位", "a packed edition needs five “~”-separated fields";
+    CpeReasonPart => "part 須為 a（應用程式）、o（作業系統）、h（硬體）、ANY 或 NA", "part must be a (application), o (operating system), h (hardware), ANY or NA";
+    CpeReasonLanguage => "language 須為 ANY、NA 或 RFC 5646 語言標籤（如 zh-tw）", "language must be ANY, NA or an RFC 5646 tag such as zh-tw";
+
     // Registry import problems: `{0}` etc. are the offending values.
     ProblemNotUtf8 => "不是 UTF-8 文字（可能是 Big5）；請另存為 UTF-8，或以 --encoding big5 匯入", "not UTF-8 text (perhaps Big5); save the file as UTF-8 or import it with --encoding big5";
     ProblemNotDecodable => "無法以 {0} 解碼", "cannot be decoded as {0}";

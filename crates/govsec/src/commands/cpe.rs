@@ -60,3 +60,75 @@ pub fn run_version(cmd: &VersionCommand) -> String {
         }
     }
 }
+
+/// The CPE engine's reason, in the UI language.
+fn reason_text(reason: &govsec_cpe::Reason, lang: govsec_i18n::Lang) -> String {
+    use govsec_cpe::Reason;
+    use govsec_i18n::Text;
+    match reason {
+        Reason::EmptyValue => Text::CpeReasonEmpty.fill(lang, &[]),
+        Reason::CharacterNotAllowed(c) => Text::CpeReasonCharacter.fill(lang, &[c]),
+        Reason::MustBeQuoted(c) => Text::CpeReasonMustBeQuoted.fill(lang, &[c]),
+        Reason::MustBePercentEncoded(c) => Text::CpeReasonPercentEncode.fill(lang, &[c]),
+        Reason::NeedlessQuote(c) => Text::CpeReasonNeedlessQuote.fill(lang, &[c]),
+        Reason::DanglingEscape => Text::CpeReasonDanglingEscape.fill(lang, &[]),
+        Reason::EmbeddedWildcard(c) => Text::CpeReasonEmbeddedWildcard.fill(lang, &[c]),
+        Reason::MixedWildcards => Text::CpeReasonMixedWildcards.fill(lang, &[]),
+        Reason::LoneQuotedHyphen => Text::CpeReasonLoneHyphen.fill(lang, &[]),
+        Reason::LoneAsterisk => Text::CpeReasonLoneAsterisk.fill(lang, &[]),
+        Reason::InvalidPercentEncoding => Text::CpeReasonPercentEncoding.fill(lang, &[]),
+        Reason::PackedEdition => Text::CpeReasonPackedEdition.fill(lang, &[]),
+        Reason::InvalidPart => Text::CpeReasonPart.fill(lang, &[]),
+        Reason::InvalidLanguage => Text::CpeReasonLanguage.fill(lang, &[]),
+        other => other.to_string(),
+    }
+}
+
+/// The CPE engine's error in the UI language; English is the engine's own wording, which cites
+/// the specification clause.
+pub fn describe(error: &Error, lang: govsec_i18n::Lang) -> String {
+    use govsec_i18n::{Lang, Text};
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error {
+        Error::UnknownBinding => Text::CpeUnknownBinding.fill(lang, &[]),
+        Error::ComponentCount { binding, found } => {
+            let expected = match binding {
+                govsec_cpe::Binding::FormattedString => "11",
+                govsec_cpe::Binding::Uri => "1–7",
+            };
+            Text::CpeComponentCount.fill(lang, &[binding, found, &expected])
+        }
+        Error::InvalidValue {
+            attribute,
+            offset,
+            reason,
+        } => Text::CpeInvalidValue.fill(
+            lang,
+            &[
+                attribute,
+                &(attribute.index() + 1),
+                offset,
+                &reason_text(reason, lang),
+            ],
+        ),
+        Error::InvalidValueString { offset, reason } => {
+            Text::CpeInvalidValueString.fill(lang, &[offset, &reason_text(reason, lang)])
+        }
+        Error::AttributeConstraint {
+            attribute,
+            value,
+            reason,
+        } => {
+            Text::CpeAttributeConstraint.fill(lang, &[value, attribute, &reason_text(reason, lang)])
+        }
+        Error::UndefinedRelation { attribute } => {
+            Text::CpeUndefinedRelation.fill(lang, &[attribute])
+        }
+        Error::NoNameRelation { superset, subset } => {
+            Text::CpeNoNameRelation.fill(lang, &[superset, subset])
+        }
+        other => other.to_string(),
+    }
+}
