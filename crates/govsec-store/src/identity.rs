@@ -472,7 +472,12 @@ impl Store {
     /// Replaces the user's password hash and ends every session of the user, in one
     /// transaction recorded in the audit log: after a password change, whoever knew the old
     /// password or held an old session is out.
-    pub async fn change_password(&self, login: &LoginName, password_hash: &str, actor: &Actor) -> Result<(), StoreError> {
+    pub async fn change_password(
+        &self,
+        login: &LoginName,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         const UPDATE: &str = "UPDATE users SET password_hash = $2 WHERE login = $1";
         const END_SESSIONS: &str = "DELETE FROM sessions WHERE login = $1";
         on_pool!(self, pool => {

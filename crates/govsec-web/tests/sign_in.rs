@@ -455,7 +455,8 @@ async fn a_password_change_follows_the_policy_and_ends_every_session() {
         let weak = send(&router, change("301010000a2024!", PASSWORD)).await;
         assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            weak.body.contains("the password contains your agency's code"),
+            weak.body
+                .contains("the password contains your agency's code"),
             "{}",
             weak.body
         );
