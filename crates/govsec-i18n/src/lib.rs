@@ -282,6 +282,21 @@ catalogue! {
     AuditColumnAddress => "來源位址", "Source address";
     NoPermission => "您的角色無權檢視此頁", "Your role does not give access to this page";
 
+    // `govsec vulndb lookup` as text.
+    VulndbPlatform => "平台條件：{0}", "platform: {0}";
+    VulndbKev => "KEV 修補期限 {0}，勒索軟體利用 {1}", "KEV due {0} ransomware {1}";
+    VulndbEpss => "EPSS {0}（百分位 {1}）", "EPSS {0} (percentile {1})";
+    VulndbMatched => "符合條件 {0}", "matched {0}";
+    VulndbPlatformCriterion => "平台條件 {0}：{1}", "platform {0}: {1}";
+    VulndbNone => "沒有適用的 CVE", "no CVE applies";
+    VulndbSkipped => "略過：{0}", "skipped: {0}";
+    VerdictNotRequired => "不需要", "not required";
+    VerdictMet => "成立", "met";
+    VerdictNotMet => "不成立", "not met";
+    VerdictUnknown => "未知", "unknown";
+    VerdictMatched => "符合", "matched";
+    VerdictNotMatched => "不符合", "not matched";
+
     // CPE names (NISTIR 7695/7696), for `govsec cpe`.
     CpeUnknownBinding => "不是 CPE 2.3 名稱：須以「cpe:2.3:」（格式化字串，NISTIR 7695 §6.2）或「cpe:/」（URI，§6.1）開頭", "not a CPE 2.3 name: it must start with “cpe:2.3:” (formatted string, NISTIR 7695 §6.2) or “cpe:/” (URI, §6.1)";
     CpeComponentCount => "{0} 繫結在前綴後有 {1} 個欄位，應為 {2} 個；值中的「:」須加引號", "the {0} binding has {1} components after its prefix where it needs {2}; a “:” inside a value must be quoted";

@@ -105,18 +105,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The CPE, version and file-based vulnerability commands are pure computations over their
     // arguments: no configuration, database or runtime.
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(govsec_i18n::Lang::from_tag)
+        .unwrap_or_default();
     let pure = match &cli.command {
         Command::Cpe(command) => {
-            let lang = cli
-                .lang
-                .as_deref()
-                .and_then(govsec_i18n::Lang::from_tag)
-                .unwrap_or_default();
             Some(commands::cpe::run_cpe(command).map_err(|e| commands::cpe::describe(&e, lang)))
         }
         Command::Version(command) => Some(Ok(commands::cpe::run_version(command))),
         Command::Vulndb(command) => {
-            Some(commands::vulndb::run_vulndb(command).map_err(|e| e.to_string()))
+            Some(commands::vulndb::run_vulndb(command, lang).map_err(|e| e.to_string()))
         }
         _ => None,
     };

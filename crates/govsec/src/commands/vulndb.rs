@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use govsec_cpe::WellFormedName;
+use govsec_i18n::{Lang, Text};
 use govsec_vulndb::{
     Applicability, ApplicabilityIndex, Asset, CveId, CveRecord, EpssScores, Error, KevCatalog,
     Location, ReadOptions, read_epss_file, read_kev_file, read_nvd_file,
@@ -132,7 +133,7 @@ fn parse_cpe(text: &str, argument: &str) -> Result<WellFormedName, Error> {
 }
 
 /// Runs a `vulndb` subcommand; an `Err` is bad input (exit code 2).
-pub fn run_vulndb(cmd: &VulndbCommand) -> Result<String, Error> {
+pub fn run_vulndb(cmd: &VulndbCommand, lang: Lang) -> Result<String, Error> {
     match cmd {
         VulndbCommand::Lookup {
             cpe,
@@ -151,7 +152,7 @@ pub fn run_vulndb(cmd: &VulndbCommand) -> Result<String, Error> {
             let sources = load(nvd, kev.as_deref(), epss.as_deref(), *skip_invalid)?;
             let index = ApplicabilityIndex::from_records(&sources.records);
             let found = index.lookup(&Asset::on_platforms(name, platforms));
-            Ok(lookup_output(&sources, found, *format))
+            Ok(lookup_output(&sources, found, *format, lang))
         }
         VulndbCommand::Stats {
             nvd,
@@ -166,7 +167,12 @@ pub fn run_vulndb(cmd: &VulndbCommand) -> Result<String, Error> {
     }
 }
 
-fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -> String {
+fn lookup_output(
+    sources: &Sources,
+    found: Vec<Applicability>,
+    format: Format,
+    lang: Lang,
+) -> String {
     let records: HashMap<CveId, &CveRecord> = sources
         .records
         .iter()
@@ -222,16 +228,21 @@ fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -
         };
         let _ = write!(
             out,
-            "{}  platform: {}",
+            "{}  {}",
             text(&row["cve"]),
-            text(&row["verdict"]).replace('_', " ")
+            Text::VulndbPlatform.fill(lang, &[&verdict_label(&text(&row["verdict"]), lang)])
         );
         if row["kev"].is_object() {
             let _ = write!(
                 out,
-                "  KEV due {} ransomware {}",
-                text(&row["kev"]["due_date"]),
-                text(&row["kev"]["ransomware_use"])
+                "  {}",
+                Text::VulndbKev.fill(
+                    lang,
+                    &[
+                        &text(&row["kev"]["due_date"]),
+                        &text(&row["kev"]["ransomware_use"])
+                    ]
+                )
             );
         }
         if row["cvss"].is_object() {
@@ -247,8 +258,8 @@ fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -
         if row["epss"].is_object() {
             let _ = write!(
                 out,
-                "  EPSS {} (percentile {})",
-                row["epss"]["epss"], row["epss"]["percentile"]
+                "  {}",
+                Text::VulndbEpss.fill(lang, &[&row["epss"]["epss"], &row["epss"]["percentile"]])
             );
         }
         out.push('\n');
@@ -256,8 +267,8 @@ fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -
             for matched in configuration["matched"].as_array().into_iter().flatten() {
                 let _ = writeln!(
                     out,
-                    "    matched {}",
-                    text(&matched["criteria"]["criteria"])
+                    "    {}",
+                    Text::VulndbMatched.fill(lang, &[&text(&matched["criteria"]["criteria"])])
                 );
             }
             for criterion in configuration["platform"]["criteria"]
@@ -267,20 +278,38 @@ fn lookup_output(sources: &Sources, found: Vec<Applicability>, format: Format) -
             {
                 let _ = writeln!(
                     out,
-                    "    platform {} {}",
-                    text(&criterion["criteria"]["criteria"]),
-                    text(&criterion["outcome"]["outcome"]).replace('_', " ")
+                    "    {}",
+                    Text::VulndbPlatformCriterion.fill(
+                        lang,
+                        &[
+                            &text(&criterion["criteria"]["criteria"]),
+                            &verdict_label(&text(&criterion["outcome"]["outcome"]), lang)
+                        ]
+                    )
                 );
             }
         }
     }
     if rows.is_empty() {
-        out.push_str("no CVE applies\n");
+        let _ = writeln!(out, "{}", Text::VulndbNone.get(lang));
     }
     for line in &skipped {
-        let _ = writeln!(out, "skipped: {line}");
+        let _ = writeln!(out, "{}", Text::VulndbSkipped.fill(lang, &[line]));
     }
     out
+}
+
+/// A verdict or outcome key of the index in the UI language.
+fn verdict_label(key: &str, lang: Lang) -> String {
+    match key {
+        "not_required" => Text::VerdictNotRequired.get(lang).to_owned(),
+        "met" => Text::VerdictMet.get(lang).to_owned(),
+        "not_met" => Text::VerdictNotMet.get(lang).to_owned(),
+        "unknown" => Text::VerdictUnknown.get(lang).to_owned(),
+        "matched" | "matched_by" => Text::VerdictMatched.get(lang).to_owned(),
+        "not_matched" => Text::VerdictNotMatched.get(lang).to_owned(),
+        other => other.replace('_', " "),
+    }
 }
 
 fn stats_output(sources: &Sources, format: Format) -> String {
