@@ -23,14 +23,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
 }
 
 fn from_cookies(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| Lang::from_tag(value))
+    crate::auth::cookie_value(headers, COOKIE).and_then(Lang::from_tag)
 }
 
 #[derive(Deserialize)]

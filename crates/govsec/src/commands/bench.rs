@@ -465,9 +465,7 @@ async fn bench_session(store: &Store) -> anyhow::Result<String> {
         email: None,
         demo: false,
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = crate::commands::unix_now_signed();
     store
         .create_user(&user, &govsec_core::audit::Actor::command_line(), now)
         .await?;

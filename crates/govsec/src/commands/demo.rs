@@ -91,9 +91,7 @@ pub async fn create_demo_accounts(store: &Store) -> anyhow::Result<Vec<DemoAccou
             email: None,
             demo: true,
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = crate::commands::unix_now_signed();
         store
             .create_user(&user, &Actor::command_line(), now)
             .await?;

@@ -9,3 +9,15 @@ pub mod serve;
 pub mod token;
 pub mod user;
 pub mod vulndb;
+
+/// Now, in Unix seconds: what the store's timestamps and the identity rules count in.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// [`unix_now`] as the store's signed column type.
+pub fn unix_now_signed() -> i64 {
+    i64::try_from(unix_now()).unwrap_or(i64::MAX)
+}

@@ -43,12 +43,6 @@ pub enum TokenCommand {
     },
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 /// Runs `govsec token …`.
 pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failure> {
     let user = match &command {
@@ -83,7 +77,7 @@ pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failu
                     &caller,
                     role,
                     days.saturating_mul(86_400),
-                    now(),
+                    crate::commands::unix_now(),
                     &mut UnwrapErr(getrandom::SysRng),
                 )
                 .map_err(|error| Failure::Input(error.to_string()))?;
@@ -101,7 +95,9 @@ pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failu
             {
                 let state = if token.revoked_at.is_some() {
                     "revoked"
-                } else if u64::try_from(token.expires_at).unwrap_or(0) <= now() {
+                } else if u64::try_from(token.expires_at).unwrap_or(0)
+                    <= crate::commands::unix_now()
+                {
                     "expired"
                 } else {
                     "active"
@@ -117,7 +113,7 @@ pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failu
             }
         }
         TokenCommand::Revoke { id, .. } => {
-            let at = i64::try_from(now()).unwrap_or(i64::MAX);
+            let at = i64::try_from(crate::commands::unix_now()).unwrap_or(i64::MAX);
             if !store
                 .revoke_api_token(&login, &id, at, &Actor::command_line())
                 .await

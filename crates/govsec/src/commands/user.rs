@@ -89,9 +89,7 @@ pub async fn run(command: UserCommand, settings: &Settings) -> Result<(), Failur
             govsec_i18n::Text::AgencyNotFound.fill(settings.lang, &[&agency])
         )));
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = crate::commands::unix_now_signed();
     let user = NewUser {
         login: login.clone(),
         agency,
