@@ -297,6 +297,27 @@ catalogue! {
     VerdictMatched => "符合", "matched";
     VerdictNotMatched => "不符合", "not matched";
 
+    // `govsec scan`: the HTTPS compliance scanner's table.
+    ScanColumnTarget => "目標", "Target";
+    ScanColumnAdopted => "已導入 HTTPS", "HTTPS adopted";
+    ScanColumnEnforced => "強制使用 HTTPS", "HTTPS enforced";
+    ScanColumnFindings => "發現", "Findings";
+    ScanYes => "是", "yes";
+    ScanNo => "否", "no";
+    ScanReasonAdopted => "導入判定：{0}", "adopted: {0}";
+    ScanReasonEnforced => "強制判定：{0}", "enforced: {0}";
+    ScanFix => "修正方式：{0}", "fix: {0}";
+    ScanEvidence => "證據：{0}", "evidence: {0}";
+    ScanNoFinding => "沒有發現問題", "no findings";
+    ScanSummary => "共 {0} 個目標：{1} 個已導入 HTTPS、{2} 個強制使用 HTTPS，耗時 {3} 秒", "{0} target(s): {1} with HTTPS adopted, {2} with HTTPS enforced, in {3} s";
+    ScanNoTargets => "沒有指定掃描目標：請給主機名稱或網址，或以 --targets-file 指定清單", "no target given: name hosts or URLs, or a list with --targets-file";
+    ScanInvalidTarget => "無效的掃描目標 {0}：{1}", "invalid scan target {0}: {1}";
+    ScanInvalidOverride => "{0} 的值 {1} 無效：{2}", "invalid {0} value {1}: {2}";
+    ScanCaFile => "無法使用信任錨憑證檔 {0}：{1}", "cannot use the trust anchor file {0}: {1}";
+    ScanTargetsFile => "{0}：第 {1} 行：{2}", "{0}: line {1}: {2}";
+    ScanTargetsFileUnreadable => "無法讀取目標清單 {0}：{1}", "cannot read the target list {0}: {1}";
+    ScanDeadline => "已達單一目標時限，結果不完整", "the target's deadline was reached; the result is partial";
+
     // CPE names (NISTIR 7695/7696), for `govsec cpe`.
     CpeUnknownBinding => "不是 CPE 2.3 名稱：須以「cpe:2.3:」（格式化字串，NISTIR 7695 §6.2）或「cpe:/」（URI，§6.1）開頭", "not a CPE 2.3 name: it must start with “cpe:2.3:” (formatted string, NISTIR 7695 §6.2) or “cpe:/” (URI, §6.1)";
     CpeComponentCount => "{0} 繫結在前綴後有 {1} 個欄位，應為 {2} 個；值中的「:」須加引號", "the {0} binding has {1} components after its prefix where it needs {2}; a “:” inside a value must be quoted";

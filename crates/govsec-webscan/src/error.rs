@@ -25,6 +25,32 @@ pub enum Error {
         /// The first hop's URL, if any.
         first: Option<String>,
     },
+    /// A scan target is neither a host name, an IP address nor an http(s) URL.
+    #[error("invalid target {target:?}: {reason}")]
+    InvalidTarget {
+        /// The target as given.
+        target: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `--resolve` or `--connect-to` value does not parse.
+    #[error("invalid {flag} {value:?}: {reason}")]
+    InvalidOverride {
+        /// The flag.
+        flag: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `--ca-file` cannot be read or holds no usable certificate.
+    #[error("{path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A code other than a `CERT_*` one was given as a certificate problem.
     #[error("{0} is not a certificate finding")]
     NotACertificateFinding(FindingCode),

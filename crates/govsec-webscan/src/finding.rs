@@ -159,6 +159,38 @@ pub struct Evidence {
     pub note: Option<String>,
 }
 
+impl Evidence {
+    /// The evidence on one line, for a text report.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(element) = &self.element {
+            let mut part = format!("<{element}");
+            if let Some(attribute) = &self.attribute {
+                part.push(' ');
+                part.push_str(attribute);
+            }
+            part.push('>');
+            if let Some(line) = self.line {
+                part.push_str(&format!(" line {line}"));
+            }
+            parts.push(part);
+        }
+        parts.extend(self.urls.iter().cloned());
+        if !self.missing_headers.is_empty() {
+            parts.push(self.missing_headers.join(", "));
+        }
+        parts.extend(
+            self.headers
+                .iter()
+                .map(|h| format!("{}: {}", h.name, h.value)),
+        );
+        if let Some(note) = &self.note {
+            parts.push(note.clone());
+        }
+        parts.join("; ")
+    }
+}
+
 /// One finding about a target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -190,6 +222,17 @@ impl Finding {
             explanation_en: t.explanation_en.to_owned(),
             fix_zh: t.fix_zh.to_owned(),
             fix_en: t.fix_en.to_owned(),
+        }
+    }
+
+    /// The severity as serialised (`critical`, `high`, …).
+    pub fn severity_label(&self) -> &'static str {
+        match self.severity {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
         }
     }
 

@@ -44,8 +44,9 @@ use url::Url;
 
 use crate::finding::{Evidence, Finding, FindingCode, Severity};
 
-/// The most bytes of a page analysed.
-pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// The most bytes of a page analysed by default (5 MiB: far above any real landing page,
+/// the scanner's cap against endless bodies).
+pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
 
 /// How many bytes the `<meta>` charset prescan looks at (HTML standard §13.2.3.2).
 const PRESCAN_BYTES: usize = 1024;

@@ -73,6 +73,7 @@ enum Command {
     #[command(subcommand)]
     Vulndb(commands::vulndb::VulndbCommand),
     /// Benchmarks: national-scale data and load tests.
+    Scan(commands::scan::ScanArgs),
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
 }
@@ -118,6 +119,7 @@ fn main() -> ExitCode {
         Command::Vulndb(command) => {
             Some(commands::vulndb::run_vulndb(command, lang).map_err(|e| e.to_string()))
         }
+        Command::Scan(args) => Some(commands::scan::run(args, lang)),
         _ => None,
     };
     if let Some(result) = pure {
@@ -177,6 +179,6 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::User(command) => commands::user::run(command, &settings).await,
         Command::Token(command) => commands::token::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
-        Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) => Ok(()),
+        Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) | Command::Scan(_) => Ok(()),
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod cpe;
 pub mod demo;
+pub mod scan;
 pub mod serve;
 pub mod token;
 pub mod user;
