@@ -50,13 +50,13 @@ const SECONDS_PER_DAY: i64 = 86_400;
 #[derive(Clone)]
 pub struct TrustAnchors {
     verifier: Arc<WebPkiServerVerifier>,
-    configured: usize,
+    configured: Vec<CertificateDer<'static>>,
 }
 
 impl std::fmt::Debug for TrustAnchors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrustAnchors")
-            .field("configured", &self.configured)
+            .field("configured", &self.configured.len())
             .finish_non_exhaustive()
     }
 }
@@ -85,9 +85,8 @@ impl TrustAnchors {
             let native = rustls_native_certs::load_native_certs();
             store.add_parsable_certificates(native.certs);
         }
-        let count = configured.len();
-        for (index, der) in configured.into_iter().enumerate() {
-            store.add(der).map_err(|e| Error::CaFile {
+        for (index, der) in configured.iter().enumerate() {
+            store.add(der.clone()).map_err(|e| Error::CaFile {
                 path: format!("--ca-file certificate #{}", index + 1),
                 reason: e.to_string(),
             })?;
@@ -101,7 +100,7 @@ impl TrustAnchors {
             })?;
         Ok(TrustAnchors {
             verifier,
-            configured: count,
+            configured,
         })
     }
 }
@@ -471,26 +470,32 @@ pub fn check_chain(
         ));
     }
 
-    if leaf.self_signed() {
-        findings.push(finding(
+    // A self-signed certificate the user made an anchor (`--ca-file`) is trusted, as a
+    // browser trusts one installed in its store.
+    let anchored = anchors.configured.iter().any(|a| a.as_ref() == leaf.der);
+    let trust = if anchored {
+        None
+    } else if leaf.self_signed() {
+        Some(finding(
             FindingCode::CertSelfSigned,
             format!(
                 "the certificate for {} is signed by its own key",
                 leaf_facts.subject
             ),
             Vec::new(),
-        ));
-    } else if let Some(problem) = trust_problem(
-        &parsed,
-        chain,
-        host,
-        anchors,
-        not_before,
-        not_after,
-        !weak.is_empty(),
-    ) {
-        findings.push(problem);
-    }
+        ))
+    } else {
+        trust_problem(
+            &parsed,
+            chain,
+            host,
+            anchors,
+            not_before,
+            not_after,
+            !weak.is_empty(),
+        )
+    };
+    findings.extend(trust);
     ChainReport {
         certificates,
         findings,
@@ -581,7 +586,7 @@ fn unknown_issuer(parsed: &[Parsed<'_>], anchors: &TrustAnchors) -> Finding {
             Vec::new(),
         );
     }
-    if top_cert.has_ca_issuers_url() || anchors.configured > 0 {
+    if top_cert.has_ca_issuers_url() || !anchors.configured.is_empty() {
         return finding(
             FindingCode::CertChainIncomplete,
             format!(
@@ -738,6 +743,11 @@ mod tests {
             check(&[cert.der().clone()], "a.gov.tw", &[&other]),
             vec![FindingCode::CertSelfSigned]
         );
+        // Made an anchor by the user: trusted like a browser trusts an installed one.
+        let anchors = TrustAnchors::only(vec![cert.der().clone()]).unwrap();
+        let host = ReferenceHost::parse("a.gov.tw").unwrap();
+        let report = check_chain(&[cert.der().clone()], &host, &anchors, NOW, 30);
+        assert_eq!(report.findings, vec![]);
     }
 
     #[test]

@@ -163,17 +163,33 @@ pub fn run(args: &ScanArgs, lang: Lang) -> Result<String, String> {
     })
 }
 
+/// The JSON document of a run, fields in this order.
+#[derive(serde::Serialize)]
+struct ScanDocument<'a> {
+    scanner: &'static str,
+    duration_ms: u64,
+    summary: Summary,
+    targets: &'a [TargetReport],
+}
+
+#[derive(serde::Serialize)]
+struct Summary {
+    targets: usize,
+    https_adopted: usize,
+    https_enforced: usize,
+}
+
 fn json(reports: &[TargetReport], elapsed: Duration) -> String {
-    let document = serde_json::json!({
-        "scanner": concat!("govsec-webscan ", env!("CARGO_PKG_VERSION")),
-        "duration_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-        "summary": {
-            "targets": reports.len(),
-            "https_adopted": reports.iter().filter(|r| r.https_adopted).count(),
-            "https_enforced": reports.iter().filter(|r| r.https_enforced).count(),
+    let document = ScanDocument {
+        scanner: concat!("govsec-webscan ", env!("CARGO_PKG_VERSION")),
+        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        summary: Summary {
+            targets: reports.len(),
+            https_adopted: reports.iter().filter(|r| r.https_adopted).count(),
+            https_enforced: reports.iter().filter(|r| r.https_enforced).count(),
         },
-        "targets": reports,
-    });
+        targets: reports,
+    };
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
 

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// With TLS: also listen for plain http here and redirect every request to https.
     #[arg(long, value_name = "ADDR", requires = "tls_cert")]
     pub http_redirect_addr: Option<String>,
+    /// The https port clients reach, when it differs from the bound one (a port mapping or
+    /// a load balancer in front): the redirect points there.
+    #[arg(long, value_name = "PORT", requires = "http_redirect_addr")]
+    pub public_https_port: Option<u16>,
 }
 
 /// The web options the settings give.
@@ -116,7 +120,7 @@ pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
                     .local_addr()
                     .context("reading the bound address")?
             ));
-            let app = govsec_web::redirect_app(local.port());
+            let app = govsec_web::redirect_app(args.public_https_port.unwrap_or(local.port()));
             let until = wait(stopped.clone());
             Some(tokio::spawn(async move {
                 axum::serve(plain_listener, app)
