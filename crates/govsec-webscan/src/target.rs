@@ -8,7 +8,8 @@
 //! Overrides follow curl's flags so that scripts written for one work with the other:
 //! `--resolve HOST:PORT:ADDR[,ADDR]…` pins the addresses of HOST when connecting to PORT,
 //! `--connect-to HOST:PORT:CONNECT_HOST:CONNECT_PORT` sends connections for HOST:PORT to
-//! another host and port (the TLS server name and the `Host` header stay HOST's).
+//! another host and port (the TLS server name and the `Host` header stay HOST's); an empty
+//! HOST applies to every host, as in curl.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -224,7 +225,11 @@ impl Overrides {
                 reason: "expected HOST:PORT:CONNECT_HOST:CONNECT_PORT".to_owned(),
             });
         };
-        let host = lower_host(host, flag, value)?;
+        let host = if host.is_empty() {
+            String::new()
+        } else {
+            lower_host(host, flag, value)?
+        };
         let port = parse_port(port_text, flag, value)?;
         let to_host = lower_host(to_host, flag, value)?;
         let to_port = parse_port(to_port, flag, value)?;
@@ -238,6 +243,7 @@ impl Overrides {
         let (host, port) = self
             .connect_to
             .get(&(host.to_owned(), port))
+            .or_else(|| self.connect_to.get(&(String::new(), port)))
             .cloned()
             .unwrap_or_else(|| (host.to_owned(), port));
         let pinned = self.resolve.get(&(host.clone(), port)).map(Vec::as_slice);
@@ -300,6 +306,13 @@ mod tests {
         assert!(o.route("site.gov.tw", 80).2.is_none());
         let (h, p, _) = o.route("other.gov.tw", 80);
         assert_eq!((h.as_str(), p), ("127.0.0.1", 8080));
+        assert_eq!(o.route("any.gov.tw", 80).0, "any.gov.tw");
+        o.add_connect_to(":80:127.0.0.1:9080").unwrap();
+        assert_eq!(
+            o.route("any.gov.tw", 80),
+            ("127.0.0.1".to_owned(), 9080, None)
+        );
+        assert_eq!(o.route("other.gov.tw", 80).1, 8080, "a named rule wins");
 
         for bad in ["x:443", "x:0:127.0.0.1", "x:443:nope", "x:99999:127.0.0.1"] {
             assert!(o.add_resolve(bad).is_err(), "{bad}");

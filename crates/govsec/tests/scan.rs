@@ -212,3 +212,19 @@ fn bad_input_exits_2_naming_it() {
     let output = govsec(&["scan"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn the_scan_benchmark_gets_every_verdict_right() {
+    let output = govsec(&["bench", "scan", "--targets", "40", "--concurrency", "16"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["targets"], 40);
+    assert_eq!(report["verdicts_wrong"], 0, "{report:#}");
+    assert_eq!(report["adopted"], 38);
+    assert_eq!(report["enforced"], 32);
+}

@@ -45,6 +45,8 @@ pub enum BenchCommand {
         #[arg(long, short)]
         output: std::path::PathBuf,
     },
+    /// `govsec scan` on many virtual hosts on loopback, optionally beside pshtt.
+    Scan(super::bench_scan::ScanBenchArgs),
     /// gen-world into a temporary directory, `govsec serve` on it, then load.
     Web {
         #[command(flatten)]
@@ -190,6 +192,7 @@ pub async fn fill_world(store: &Store, args: &WorldArgs) -> anyhow::Result<usize
 /// Runs `govsec bench …`.
 pub async fn run(command: BenchCommand, settings: &Settings) -> Result<(), Failure> {
     match command {
+        BenchCommand::Scan(args) => super::bench_scan::run(args).await,
         BenchCommand::GenWorld(args) => {
             let store = settings.open_store().await?;
             let started = Instant::now();

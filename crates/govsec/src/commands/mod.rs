@@ -3,6 +3,7 @@
 pub mod agency;
 pub mod audit;
 pub mod bench;
+pub mod bench_scan;
 pub mod cpe;
 pub mod demo;
 pub mod scan;
