@@ -437,3 +437,44 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     let failure = report.endpoints[0].failure.as_ref().unwrap();
     assert!(failure.error.contains("timed out"), "{failure:?}");
 }
+
+#[tokio::test]
+async fn the_sibling_is_reported_not_held_against_the_host() {
+    let ca = Ca::root("Test Root");
+    let (_site, mut overrides) = site_with(ca.good_leaf(&["sib.test"]), "sib.test").await;
+    overrides.add_connect_to("www.sib.test:443:127.0.0.1:9").unwrap();
+    overrides.add_connect_to("www.sib.test:80:127.0.0.1:9").unwrap();
+    let mut opts = options(&[&ca], overrides);
+    opts.sibling = true;
+    let report = scan("sib.test", opts).await;
+    assert!(report.https_adopted && report.https_enforced, "{:#?}", report.reasons);
+    let siblings: Vec<_> = report.endpoints.iter().filter(|e| e.role == "sibling").collect();
+    assert_eq!(siblings.len(), 2);
+    assert_eq!(siblings[0].url, "https://www.sib.test/");
+    assert!(siblings.iter().all(|e| !e.reachable && e.failure.is_some()));
+    assert_eq!(codes(&report), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_url_target_moves_its_own_scheme_to_its_port() {
+    let ca = Ca::root("Test Root");
+    let (site, _) = site_with(ca.good_leaf(&["port.test"]), "port.test").await;
+    let mut overrides = Overrides::default();
+    overrides
+        .add_resolve(&format!("port.test:{}:127.0.0.1", site.https.port()))
+        .unwrap();
+    overrides
+        .add_connect_to(&format!("port.test:80:127.0.0.1:{}", site.http.port()))
+        .unwrap();
+    overrides
+        .add_connect_to(&format!("port.test:443:127.0.0.1:{}", site.https.port()))
+        .unwrap();
+    let target = format!("https://port.test:{}/", site.https.port());
+    let report = scan(&target, options(&[&ca], overrides)).await;
+    assert!(report.https_adopted, "{:#?}", report.reasons);
+    assert_eq!(report.endpoints[0].url, target);
+    // The http redirect goes to https://port.test/ on the default port: the same host.
+    assert!(report.https_enforced, "{:#?}", report.reasons);
+    assert_eq!(report.redirect_chain[1].url, "https://port.test/");
+    assert_eq!(report.redirect_chain[1].status, Some(200));
+}
