@@ -318,6 +318,64 @@ catalogue! {
     ScanTargetsFileUnreadable => "無法讀取目標清單 {0}：{1}", "cannot read the target list {0}: {1}";
     ScanDeadline => "已達單一目標時限，結果不完整", "the target's deadline was reached; the result is partial";
 
+    // The reasons of the two verdicts the national HTTPS table counts.
+    HttpsVerdictUnreachable => "https://{0}/ 無法連線。", "https://{0}/ could not be reached.";
+    HttpsVerdictAdopted => "https://{0}/ 可連線，憑證有效、受信任、與網域相符且非弱憑證。", "https://{0}/ answers with a certificate that is valid, trusted, matches the host and is not weak.";
+    HttpsVerdictCertificateProblems => "https://{0}/ 的憑證有問題：{1}，瀏覽器不會顯示為安全。", "The certificate of https://{0}/ has problems ({1}); a browser would not show it as secure.";
+    HttpsVerdictNoAnswer => "http://{0}/ 沒有回應，無法確認是否轉址至 https。", "http://{0}/ did not answer, so no redirect to https was seen.";
+    HttpsVerdictLoop => "http://{0}/ 的轉址形成迴圈（回到 {1}）。", "The redirects from http://{0}/ loop (back to {1}).";
+    HttpsVerdictTooManyHops => "http://{0}/ 的轉址超過 {1} 次仍未結束。", "The redirects from http://{0}/ did not end within {1} hops.";
+    HttpsVerdictNoRedirect => "http://{0}/ 直接回應內容（狀態 {1}），未轉址至 https。", "http://{0}/ answers directly (status {1}) without redirecting to https.";
+    HttpsVerdictEndsOnHttp => "http://{0}/ 的轉址終點 {1} 不是 https。", "The redirects from http://{0}/ end on {1}, which is not https.";
+    HttpsVerdictOtherHost => "http://{0}/ 轉址至另一個網域 {1}（{2}）；轉址到其他網域不算本網域強制使用 HTTPS（pshtt 會計入，本系統不計入）。", "http://{0}/ redirects to another host, {1} ({2}); a redirect to another host does not enforce HTTPS for this host (pshtt counts it, we do not).";
+    HttpsVerdictOtherPort => "http://{0}/ 轉址至非標準連接埠 {1}。", "http://{0}/ redirects to a non-default port ({1}).";
+    HttpsVerdictDowngradeOnTheWay => "http://{0}/ 最終轉至 {1}，但途中曾由 https 轉回 http。", "http://{0}/ ends on {1}, but a hop on the way goes from https back to http.";
+    HttpsVerdictRedirectsButNotAdopted => "http://{0}/ 轉址至 {1}，但本網域未通過 HTTPS 導入檢核。", "http://{0}/ redirects to {1}, but the host's HTTPS is not adopted.";
+    HttpsVerdictEnforced => "http://{0}/ 經 {1} 次轉址到達同網域的 {2}，全程未回到 http。", "http://{0}/ redirects in {1} hop(s) to {2} on the same host, never back to http.";
+    HttpsVerdictUnjudgeable => "轉址鏈無法判讀：{0}", "The redirect chain cannot be judged: {0}";
+
+    // Scanner findings (DESIGN.md "Scanner finding codes"): what each means and how to fix it.
+    FindingHttpsUnreachableExplanation => "以 https:// 連線本網站時無法完成 TLS 交握或取得回應，民眾只能以未加密的 http 瀏覽。", "The site could not be reached over https://: no TLS handshake or no response, so visitors can only use unencrypted http.";
+    FindingHttpsUnreachableFix => "在網站伺服器或負載平衡器啟用 443 埠的 HTTPS 服務並安裝有效憑證，並確認防火牆允許連線。", "Enable HTTPS on port 443 on the web server or load balancer with a valid certificate, and make sure the firewall lets it through.";
+    FindingCertExpiredExplanation => "網站憑證已超過有效期限，瀏覽器會顯示安全警告並阻擋連線。", "The site's certificate has expired; browsers show a security warning and block the page.";
+    FindingCertExpiredFix => "立即向憑證機構（如 GCA）申請換發憑證並安裝，並設定到期前提醒或自動更新。", "Renew the certificate with the issuing CA (such as GCA) now, install it, and set up renewal reminders or automatic renewal.";
+    FindingCertNotYetValidExplanation => "憑證的生效日期尚未到達，瀏覽器不會信任此憑證；也可能是伺服器時間錯誤。", "The certificate is not valid yet, so browsers reject it; the server clock may also be wrong.";
+    FindingCertNotYetValidFix => "確認安裝的是正確的憑證，並校正伺服器時間（啟用 NTP 校時）。", "Check that the right certificate is installed and correct the server clock (enable NTP).";
+    FindingCertHostnameMismatchExplanation => "憑證主體（主體別名）與網站網域不符，瀏覽器會警告此連線可能遭冒用。", "The certificate's subject (its alternative names) does not match the site's domain, so browsers warn that the connection may be impersonated.";
+    FindingCertHostnameMismatchFix => "重新申請並安裝與網域相符的 SSL 憑證，憑證須涵蓋民眾實際使用的每個網域名稱（含 www 與不含 www）。", "Re-issue and install an SSL certificate that matches the domain, covering every name visitors use (with and without www).";
+    FindingCertSelfSignedExplanation => "網站使用自行簽發的憑證，瀏覽器無法驗證網站身分。", "The site uses a self-signed certificate, so browsers cannot verify who runs it.";
+    FindingCertSelfSignedFix => "改用受信任憑證機構（如 GCA 或其他公開信任的 CA）簽發的憑證。", "Replace it with a certificate from a publicly trusted CA (such as GCA).";
+    FindingCertUntrustedRootExplanation => "憑證串鏈的根憑證不在瀏覽器或作業系統的信任清單中。", "The certificate chains to a root that browsers and operating systems do not trust.";
+    FindingCertUntrustedRootFix => "改用由公開信任根憑證簽發的憑證，或確認根憑證已列入主要瀏覽器的信任清單。", "Use a certificate that chains to a publicly trusted root, or confirm the root is in the major browsers' trust stores.";
+    FindingCertChainIncompleteExplanation => "伺服器未送出必要的中繼憑證，部分瀏覽器與程式無法建立到信任根的串鏈。", "The server does not send the intermediate certificates, so some browsers and clients cannot build a chain to a trusted root.";
+    FindingCertChainIncompleteFix => "在伺服器設定中加入憑證機構提供的中繼憑證（完整憑證串鏈）。", "Configure the server to send the full chain, including the intermediates your CA provides.";
+    FindingCertWeakSignatureExplanation => "憑證使用 SHA-1 或 MD5 等已不安全的簽章演算法，現行瀏覽器不接受。", "The certificate is signed with an obsolete algorithm such as SHA-1 or MD5, which current browsers reject.";
+    FindingCertWeakSignatureFix => "重新申請使用 SHA-256 以上簽章演算法的憑證。", "Re-issue the certificate with a SHA-256 or stronger signature.";
+    FindingCertWeakKeyExplanation => "憑證金鑰長度不足（RSA 少於 2048 位元），可能被破解。", "The certificate's key is too short (RSA under 2048 bits) and may be broken.";
+    FindingCertWeakKeyFix => "產生 RSA 2048 位元以上或 ECDSA P-256 以上的新金鑰，並重新申請憑證。", "Generate a new RSA key of at least 2048 bits (or ECDSA P-256 or better) and re-issue the certificate.";
+    FindingCertExpiringSoonExplanation => "憑證即將到期，到期後網站將無法安全連線。", "The certificate expires soon; after that the site can no longer be reached securely.";
+    FindingCertExpiringSoonFix => "儘早申請換發憑證並安裝，避免服務中斷。", "Renew and install the certificate before it expires to avoid an outage.";
+    FindingNoHttpsRedirectExplanation => "輸入 http:// 網址時未自動轉址至同一網域的 https://，網站未強制使用 HTTPS。", "Requests to http:// are not redirected to https:// on the same host, so HTTPS is not enforced.";
+    FindingNoHttpsRedirectFix => "設定伺服器將所有 http:// 請求以 301 轉址至同一網域的 https:// 網址。", "Configure the server to answer every http:// request with a 301 redirect to the same host over https://.";
+    FindingRedirectDowngradeExplanation => "轉址過程中由 https:// 轉回 http://，連線在該步驟失去加密保護。", "A redirect goes from https:// back to http://, losing encryption at that step.";
+    FindingRedirectDowngradeFix => "修正轉址規則，使每一步轉址都指向 https:// 網址。", "Fix the redirect rules so that every hop points to an https:// URL.";
+    FindingHstsMissingExplanation => "網站未送出 Strict-Transport-Security 標頭，瀏覽器下次仍可能先以 http 連線而遭攔截。", "The site sends no Strict-Transport-Security header, so browsers may still try http first next time and be intercepted.";
+    FindingHstsMissingFix => "在 HTTPS 回應加入 Strict-Transport-Security: max-age=31536000; includeSubDomains。", "Add Strict-Transport-Security: max-age=31536000; includeSubDomains to HTTPS responses.";
+    FindingHstsWeakExplanation => "Strict-Transport-Security 標頭格式錯誤，或 max-age 少於一年（31536000 秒）。", "The Strict-Transport-Security header is invalid or its max-age is under one year (31536000 seconds).";
+    FindingHstsWeakFix => "將標頭修正為 max-age=31536000 以上，並視情況加上 includeSubDomains。", "Set a valid header with max-age of at least 31536000 and, where possible, includeSubDomains.";
+    FindingMixedContentActiveExplanation => "HTTPS 網頁以 http 載入程式、框架、樣式表或外掛，攻擊者可竄改這些內容並控制整個網頁；瀏覽器通常會直接封鎖。", "The https page loads scripts, frames, stylesheets or plugins over http; an attacker can alter them and take over the page, and browsers usually block them.";
+    FindingMixedContentActiveFix => "將這些資源全部改以 https 提供並修正網頁中的網址。", "Serve every one of these resources over https and update the URLs in the page.";
+    FindingMixedContentPassiveExplanation => "HTTPS 網頁以 http 載入圖片、音訊或影片（混合內容），瀏覽器不會顯示安全鎖頭，內容也可能被竄改。", "The https page loads images, audio or video over http (mixed content); browsers do not show the secure lock and the content can be altered.";
+    FindingMixedContentPassiveFix => "所有網頁資源皆改以 https 提供；可用瀏覽器開發人員工具（F12）的 Security 頁籤逐一檢視並修正。", "Serve every resource over https; the browser's developer tools (F12, Security tab) list each one to fix.";
+    FindingInsecureFormActionExplanation => "網頁表單的 action 指向 http:// 網址，民眾輸入的資料會以未加密方式送出。", "A form's action points to an http:// URL, so what visitors type is sent unencrypted.";
+    FindingInsecureFormActionFix => "檢視網頁原始碼，將表單 action 改為 https:// 網址。", "Change the form's action in the page source to an https:// URL.";
+    FindingTlsLegacyProtocolExplanation => "伺服器仍接受 SSL 3.0、TLS 1.0 或 TLS 1.1 等已淘汰的協定版本。", "The server still accepts obsolete protocol versions such as SSL 3.0, TLS 1.0 or TLS 1.1.";
+    FindingTlsLegacyProtocolFix => "停用 TLS 1.1 以下版本，只保留 TLS 1.2 與 TLS 1.3。", "Disable everything below TLS 1.2 and keep only TLS 1.2 and TLS 1.3.";
+    FindingTlsWeakCipherExplanation => "伺服器接受 RC4、3DES、NULL 或匯出等級等弱加密套件。", "The server accepts weak cipher suites such as RC4, 3DES, NULL or export-grade ones.";
+    FindingTlsWeakCipherFix => "移除弱加密套件，僅保留具前向保密的 AEAD 套件（如 ECDHE 搭配 AES-GCM 或 ChaCha20-Poly1305）。", "Remove weak suites and keep forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305).";
+    FindingHeaderMissingExplanation => "網站缺少建議的安全標頭，較容易遭受跨站腳本、點擊劫持或資訊外洩等攻擊。", "The site lacks recommended security headers, which leaves it more exposed to cross-site scripting, clickjacking and information leaks.";
+    FindingHeaderMissingFix => "在伺服器設定加入所列缺少的標頭（如 Content-Security-Policy、X-Content-Type-Options: nosniff、X-Frame-Options 或 frame-ancestors、Referrer-Policy）。", "Add the listed headers in the server configuration (Content-Security-Policy, X-Content-Type-Options: nosniff, X-Frame-Options or frame-ancestors, Referrer-Policy).";
+
     // CPE names (NISTIR 7695/7696), for `govsec cpe`.
     CpeUnknownBinding => "不是 CPE 2.3 名稱：須以「cpe:2.3:」（格式化字串，NISTIR 7695 §6.2）或「cpe:/」（URI，§6.1）開頭", "not a CPE 2.3 name: it must start with “cpe:2.3:” (formatted string, NISTIR 7695 §6.2) or “cpe:/” (URI, §6.1)";
     CpeComponentCount => "{0} 繫結在前綴後有 {1} 個欄位，應為 {2} 個；值中的「:」須加引號", "the {0} binding has {1} components after its prefix where it needs {2}; a “:” inside a value must be quoted";

@@ -2,11 +2,13 @@
 //! explain each finding and how to fix it.
 //!
 //! The codes are the stable identifiers of DESIGN.md ("Scanner finding codes"); they are
-//! serialised exactly as written there. All user-facing texts live in one table,
-//! [`TEXTS`], so that a later step can move them to the i18n crate in one piece.
+//! serialised exactly as written there. Each code's explanation and fix are entries of the
+//! message catalogue (`govsec-i18n`), listed per code in [`TEXTS`]; a finding carries both
+//! languages, since a report goes to readers of either.
 
 use std::fmt;
 
+use govsec_i18n::{Lang, Text};
 use serde::{Deserialize, Serialize};
 
 /// A stable scanner finding code, serialised as e.g. `"CERT_HOSTNAME_MISMATCH"`.
@@ -218,10 +220,10 @@ impl Finding {
             code,
             severity: t.severity,
             evidence,
-            explanation_zh: t.explanation_zh.to_owned(),
-            explanation_en: t.explanation_en.to_owned(),
-            fix_zh: t.fix_zh.to_owned(),
-            fix_en: t.fix_en.to_owned(),
+            explanation_zh: t.explanation.get(Lang::ZhTw).to_owned(),
+            explanation_en: t.explanation.get(Lang::En).to_owned(),
+            fix_zh: t.fix.get(Lang::ZhTw).to_owned(),
+            fix_en: t.fix.get(Lang::En).to_owned(),
         }
     }
 
@@ -250,14 +252,10 @@ pub struct CodeTexts {
     pub code: &'static str,
     /// The default severity.
     pub severity: Severity,
-    /// Explanation, zh-TW.
-    pub explanation_zh: &'static str,
-    /// Explanation, English.
-    pub explanation_en: &'static str,
-    /// Fix, zh-TW.
-    pub fix_zh: &'static str,
-    /// Fix, English.
-    pub fix_en: &'static str,
+    /// What the finding means, from the message catalogue.
+    pub explanation: Text,
+    /// How to fix it, from the message catalogue.
+    pub fix: Text,
 }
 
 /// All finding texts, one entry per code in the order of [`FindingCode::ALL`].
@@ -265,162 +263,122 @@ pub static TEXTS: [CodeTexts; 20] = [
     CodeTexts {
         code: "HTTPS_UNREACHABLE",
         severity: Severity::Critical,
-        explanation_zh: "以 https:// 連線本網站時無法完成 TLS 交握或取得回應，民眾只能以未加密的 http 瀏覽。",
-        explanation_en: "The site could not be reached over https://: no TLS handshake or no response, so visitors can only use unencrypted http.",
-        fix_zh: "在網站伺服器或負載平衡器啟用 443 埠的 HTTPS 服務並安裝有效憑證，並確認防火牆允許連線。",
-        fix_en: "Enable HTTPS on port 443 on the web server or load balancer with a valid certificate, and make sure the firewall lets it through.",
+        explanation: Text::FindingHttpsUnreachableExplanation,
+        fix: Text::FindingHttpsUnreachableFix,
     },
     CodeTexts {
         code: "CERT_EXPIRED",
         severity: Severity::Critical,
-        explanation_zh: "網站憑證已超過有效期限，瀏覽器會顯示安全警告並阻擋連線。",
-        explanation_en: "The site's certificate has expired; browsers show a security warning and block the page.",
-        fix_zh: "立即向憑證機構（如 GCA）申請換發憑證並安裝，並設定到期前提醒或自動更新。",
-        fix_en: "Renew the certificate with the issuing CA (such as GCA) now, install it, and set up renewal reminders or automatic renewal.",
+        explanation: Text::FindingCertExpiredExplanation,
+        fix: Text::FindingCertExpiredFix,
     },
     CodeTexts {
         code: "CERT_NOT_YET_VALID",
         severity: Severity::Critical,
-        explanation_zh: "憑證的生效日期尚未到達，瀏覽器不會信任此憑證；也可能是伺服器時間錯誤。",
-        explanation_en: "The certificate is not valid yet, so browsers reject it; the server clock may also be wrong.",
-        fix_zh: "確認安裝的是正確的憑證，並校正伺服器時間（啟用 NTP 校時）。",
-        fix_en: "Check that the right certificate is installed and correct the server clock (enable NTP).",
+        explanation: Text::FindingCertNotYetValidExplanation,
+        fix: Text::FindingCertNotYetValidFix,
     },
     CodeTexts {
         code: "CERT_HOSTNAME_MISMATCH",
         severity: Severity::Critical,
-        explanation_zh: "憑證主體（主體別名）與網站網域不符，瀏覽器會警告此連線可能遭冒用。",
-        explanation_en: "The certificate's subject (its alternative names) does not match the site's domain, so browsers warn that the connection may be impersonated.",
-        fix_zh: "重新申請並安裝與網域相符的 SSL 憑證，憑證須涵蓋民眾實際使用的每個網域名稱（含 www 與不含 www）。",
-        fix_en: "Re-issue and install an SSL certificate that matches the domain, covering every name visitors use (with and without www).",
+        explanation: Text::FindingCertHostnameMismatchExplanation,
+        fix: Text::FindingCertHostnameMismatchFix,
     },
     CodeTexts {
         code: "CERT_SELF_SIGNED",
         severity: Severity::Critical,
-        explanation_zh: "網站使用自行簽發的憑證，瀏覽器無法驗證網站身分。",
-        explanation_en: "The site uses a self-signed certificate, so browsers cannot verify who runs it.",
-        fix_zh: "改用受信任憑證機構（如 GCA 或其他公開信任的 CA）簽發的憑證。",
-        fix_en: "Replace it with a certificate from a publicly trusted CA (such as GCA).",
+        explanation: Text::FindingCertSelfSignedExplanation,
+        fix: Text::FindingCertSelfSignedFix,
     },
     CodeTexts {
         code: "CERT_UNTRUSTED_ROOT",
         severity: Severity::Critical,
-        explanation_zh: "憑證串鏈的根憑證不在瀏覽器或作業系統的信任清單中。",
-        explanation_en: "The certificate chains to a root that browsers and operating systems do not trust.",
-        fix_zh: "改用由公開信任根憑證簽發的憑證，或確認根憑證已列入主要瀏覽器的信任清單。",
-        fix_en: "Use a certificate that chains to a publicly trusted root, or confirm the root is in the major browsers' trust stores.",
+        explanation: Text::FindingCertUntrustedRootExplanation,
+        fix: Text::FindingCertUntrustedRootFix,
     },
     CodeTexts {
         code: "CERT_CHAIN_INCOMPLETE",
         severity: Severity::High,
-        explanation_zh: "伺服器未送出必要的中繼憑證，部分瀏覽器與程式無法建立到信任根的串鏈。",
-        explanation_en: "The server does not send the intermediate certificates, so some browsers and clients cannot build a chain to a trusted root.",
-        fix_zh: "在伺服器設定中加入憑證機構提供的中繼憑證（完整憑證串鏈）。",
-        fix_en: "Configure the server to send the full chain, including the intermediates your CA provides.",
+        explanation: Text::FindingCertChainIncompleteExplanation,
+        fix: Text::FindingCertChainIncompleteFix,
     },
     CodeTexts {
         code: "CERT_WEAK_SIGNATURE",
         severity: Severity::High,
-        explanation_zh: "憑證使用 SHA-1 或 MD5 等已不安全的簽章演算法，現行瀏覽器不接受。",
-        explanation_en: "The certificate is signed with an obsolete algorithm such as SHA-1 or MD5, which current browsers reject.",
-        fix_zh: "重新申請使用 SHA-256 以上簽章演算法的憑證。",
-        fix_en: "Re-issue the certificate with a SHA-256 or stronger signature.",
+        explanation: Text::FindingCertWeakSignatureExplanation,
+        fix: Text::FindingCertWeakSignatureFix,
     },
     CodeTexts {
         code: "CERT_WEAK_KEY",
         severity: Severity::High,
-        explanation_zh: "憑證金鑰長度不足（RSA 少於 2048 位元），可能被破解。",
-        explanation_en: "The certificate's key is too short (RSA under 2048 bits) and may be broken.",
-        fix_zh: "產生 RSA 2048 位元以上或 ECDSA P-256 以上的新金鑰，並重新申請憑證。",
-        fix_en: "Generate a new RSA key of at least 2048 bits (or ECDSA P-256 or better) and re-issue the certificate.",
+        explanation: Text::FindingCertWeakKeyExplanation,
+        fix: Text::FindingCertWeakKeyFix,
     },
     CodeTexts {
         code: "CERT_EXPIRING_SOON",
         severity: Severity::Medium,
-        explanation_zh: "憑證即將到期，到期後網站將無法安全連線。",
-        explanation_en: "The certificate expires soon; after that the site can no longer be reached securely.",
-        fix_zh: "儘早申請換發憑證並安裝，避免服務中斷。",
-        fix_en: "Renew and install the certificate before it expires to avoid an outage.",
+        explanation: Text::FindingCertExpiringSoonExplanation,
+        fix: Text::FindingCertExpiringSoonFix,
     },
     CodeTexts {
         code: "NO_HTTPS_REDIRECT",
         severity: Severity::High,
-        explanation_zh: "輸入 http:// 網址時未自動轉址至同一網域的 https://，網站未強制使用 HTTPS。",
-        explanation_en: "Requests to http:// are not redirected to https:// on the same host, so HTTPS is not enforced.",
-        fix_zh: "設定伺服器將所有 http:// 請求以 301 轉址至同一網域的 https:// 網址。",
-        fix_en: "Configure the server to answer every http:// request with a 301 redirect to the same host over https://.",
+        explanation: Text::FindingNoHttpsRedirectExplanation,
+        fix: Text::FindingNoHttpsRedirectFix,
     },
     CodeTexts {
         code: "REDIRECT_DOWNGRADE",
         severity: Severity::High,
-        explanation_zh: "轉址過程中由 https:// 轉回 http://，連線在該步驟失去加密保護。",
-        explanation_en: "A redirect goes from https:// back to http://, losing encryption at that step.",
-        fix_zh: "修正轉址規則，使每一步轉址都指向 https:// 網址。",
-        fix_en: "Fix the redirect rules so that every hop points to an https:// URL.",
+        explanation: Text::FindingRedirectDowngradeExplanation,
+        fix: Text::FindingRedirectDowngradeFix,
     },
     CodeTexts {
         code: "HSTS_MISSING",
         severity: Severity::Medium,
-        explanation_zh: "網站未送出 Strict-Transport-Security 標頭，瀏覽器下次仍可能先以 http 連線而遭攔截。",
-        explanation_en: "The site sends no Strict-Transport-Security header, so browsers may still try http first next time and be intercepted.",
-        fix_zh: "在 HTTPS 回應加入 Strict-Transport-Security: max-age=31536000; includeSubDomains。",
-        fix_en: "Add Strict-Transport-Security: max-age=31536000; includeSubDomains to HTTPS responses.",
+        explanation: Text::FindingHstsMissingExplanation,
+        fix: Text::FindingHstsMissingFix,
     },
     CodeTexts {
         code: "HSTS_WEAK",
         severity: Severity::Low,
-        explanation_zh: "Strict-Transport-Security 標頭格式錯誤，或 max-age 少於一年（31536000 秒）。",
-        explanation_en: "The Strict-Transport-Security header is invalid or its max-age is under one year (31536000 seconds).",
-        fix_zh: "將標頭修正為 max-age=31536000 以上，並視情況加上 includeSubDomains。",
-        fix_en: "Set a valid header with max-age of at least 31536000 and, where possible, includeSubDomains.",
+        explanation: Text::FindingHstsWeakExplanation,
+        fix: Text::FindingHstsWeakFix,
     },
     CodeTexts {
         code: "MIXED_CONTENT_ACTIVE",
         severity: Severity::High,
-        explanation_zh: "HTTPS 網頁以 http 載入程式、框架、樣式表或外掛，攻擊者可竄改這些內容並控制整個網頁；瀏覽器通常會直接封鎖。",
-        explanation_en: "The https page loads scripts, frames, stylesheets or plugins over http; an attacker can alter them and take over the page, and browsers usually block them.",
-        fix_zh: "將這些資源全部改以 https 提供並修正網頁中的網址。",
-        fix_en: "Serve every one of these resources over https and update the URLs in the page.",
+        explanation: Text::FindingMixedContentActiveExplanation,
+        fix: Text::FindingMixedContentActiveFix,
     },
     CodeTexts {
         code: "MIXED_CONTENT_PASSIVE",
         severity: Severity::Medium,
-        explanation_zh: "HTTPS 網頁以 http 載入圖片、音訊或影片（混合內容），瀏覽器不會顯示安全鎖頭，內容也可能被竄改。",
-        explanation_en: "The https page loads images, audio or video over http (mixed content); browsers do not show the secure lock and the content can be altered.",
-        fix_zh: "所有網頁資源皆改以 https 提供；可用瀏覽器開發人員工具（F12）的 Security 頁籤逐一檢視並修正。",
-        fix_en: "Serve every resource over https; the browser's developer tools (F12, Security tab) list each one to fix.",
+        explanation: Text::FindingMixedContentPassiveExplanation,
+        fix: Text::FindingMixedContentPassiveFix,
     },
     CodeTexts {
         code: "INSECURE_FORM_ACTION",
         severity: Severity::High,
-        explanation_zh: "網頁表單的 action 指向 http:// 網址，民眾輸入的資料會以未加密方式送出。",
-        explanation_en: "A form's action points to an http:// URL, so what visitors type is sent unencrypted.",
-        fix_zh: "檢視網頁原始碼，將表單 action 改為 https:// 網址。",
-        fix_en: "Change the form's action in the page source to an https:// URL.",
+        explanation: Text::FindingInsecureFormActionExplanation,
+        fix: Text::FindingInsecureFormActionFix,
     },
     CodeTexts {
         code: "TLS_LEGACY_PROTOCOL",
         severity: Severity::Medium,
-        explanation_zh: "伺服器仍接受 SSL 3.0、TLS 1.0 或 TLS 1.1 等已淘汰的協定版本。",
-        explanation_en: "The server still accepts obsolete protocol versions such as SSL 3.0, TLS 1.0 or TLS 1.1.",
-        fix_zh: "停用 TLS 1.1 以下版本，只保留 TLS 1.2 與 TLS 1.3。",
-        fix_en: "Disable everything below TLS 1.2 and keep only TLS 1.2 and TLS 1.3.",
+        explanation: Text::FindingTlsLegacyProtocolExplanation,
+        fix: Text::FindingTlsLegacyProtocolFix,
     },
     CodeTexts {
         code: "TLS_WEAK_CIPHER",
         severity: Severity::Medium,
-        explanation_zh: "伺服器接受 RC4、3DES、NULL 或匯出等級等弱加密套件。",
-        explanation_en: "The server accepts weak cipher suites such as RC4, 3DES, NULL or export-grade ones.",
-        fix_zh: "移除弱加密套件，僅保留具前向保密的 AEAD 套件（如 ECDHE 搭配 AES-GCM 或 ChaCha20-Poly1305）。",
-        fix_en: "Remove weak suites and keep forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305).",
+        explanation: Text::FindingTlsWeakCipherExplanation,
+        fix: Text::FindingTlsWeakCipherFix,
     },
     CodeTexts {
         code: "HEADER_MISSING",
         severity: Severity::Low,
-        explanation_zh: "網站缺少建議的安全標頭，較容易遭受跨站腳本、點擊劫持或資訊外洩等攻擊。",
-        explanation_en: "The site lacks recommended security headers, which leaves it more exposed to cross-site scripting, clickjacking and information leaks.",
-        fix_zh: "在伺服器設定加入所列缺少的標頭（如 Content-Security-Policy、X-Content-Type-Options: nosniff、X-Frame-Options 或 frame-ancestors、Referrer-Policy）。",
-        fix_en: "Add the listed headers in the server configuration (Content-Security-Policy, X-Content-Type-Options: nosniff, X-Frame-Options or frame-ancestors, Referrer-Policy).",
+        explanation: Text::FindingHeaderMissingExplanation,
+        fix: Text::FindingHeaderMissingFix,
     },
 ];
 
@@ -467,11 +425,16 @@ TLS_WEAK_CIPHER,HEADER_MISSING"
     fn every_code_has_all_four_texts() {
         for code in FindingCode::ALL {
             let t = code.texts();
-            for s in [t.explanation_zh, t.explanation_en, t.fix_zh, t.fix_en] {
-                assert!(!s.trim().is_empty(), "{code}");
+            for text in [t.explanation, t.fix] {
+                for lang in [Lang::ZhTw, Lang::En] {
+                    assert!(!text.get(lang).trim().is_empty(), "{code}");
+                }
             }
             assert!(
-                t.explanation_zh.chars().any(|c| c > '\u{2e80}'),
+                t.explanation
+                    .get(Lang::ZhTw)
+                    .chars()
+                    .any(|c| c > '\u{2e80}'),
                 "{code} zh text must be Chinese"
             );
         }

@@ -565,10 +565,11 @@ impl Scanner {
                 (v.https_adopted, v.https_enforced)
             }
             Err(error) => {
+                let text = govsec_i18n::Text::HttpsVerdictUnjudgeable;
                 let reason = verdict::Verdict {
                     value: false,
-                    reason_zh: format!("轉址鏈無法判讀：{error}"),
-                    reason_en: format!("The redirect chain cannot be judged: {error}"),
+                    reason_zh: text.fill(govsec_i18n::Lang::ZhTw, &[&error]),
+                    reason_en: text.fill(govsec_i18n::Lang::En, &[&error]),
                 };
                 (reason.clone(), reason)
             }

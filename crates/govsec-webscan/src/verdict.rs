@@ -16,6 +16,7 @@
 
 use std::collections::HashSet;
 
+use govsec_i18n::{Lang, Text};
 use url::Url;
 
 use crate::Error;
@@ -70,11 +71,11 @@ pub struct Verdicts {
     pub findings: Vec<Finding>,
 }
 
-fn verdict(value: bool, zh: String, en: String) -> Verdict {
+fn verdict(value: bool, reason: Text, args: &[&dyn std::fmt::Display]) -> Verdict {
     Verdict {
         value,
-        reason_zh: zh,
-        reason_en: en,
+        reason_zh: reason.fill(Lang::ZhTw, args),
+        reason_en: reason.fill(Lang::En, args),
     }
 }
 
@@ -127,11 +128,7 @@ pub fn judge(host: &str, hops: &[Hop], https: &HttpsOutcome) -> Result<Verdicts,
                 ..Evidence::default()
             },
         ));
-        verdict(
-            false,
-            format!("https://{host}/ 無法連線。"),
-            format!("https://{host}/ could not be reached."),
-        )
+        verdict(false, Text::HttpsVerdictUnreachable, &[&host])
     } else {
         let blocking: Vec<&str> = https
             .cert_problems
@@ -140,21 +137,13 @@ pub fn judge(host: &str, hops: &[Hop], https: &HttpsOutcome) -> Result<Verdicts,
             .map(|c| c.as_str())
             .collect();
         if blocking.is_empty() {
-            verdict(
-                true,
-                format!("https://{host}/ 可連線，憑證有效、受信任、與網域相符且非弱憑證。"),
-                format!(
-                    "https://{host}/ answers with a certificate that is valid, trusted, matches the host and is not weak."
-                ),
-            )
+            verdict(true, Text::HttpsVerdictAdopted, &[&host])
         } else {
             let list = blocking.join(", ");
             verdict(
                 false,
-                format!("https://{host}/ 的憑證有問題：{list}，瀏覽器不會顯示為安全。"),
-                format!(
-                    "The certificate of https://{host}/ has problems ({list}); a browser would not show it as secure."
-                ),
+                Text::HttpsVerdictCertificateProblems,
+                &[&host, &list],
             )
         }
     };
@@ -176,89 +165,73 @@ pub fn judge(host: &str, hops: &[Hop], https: &HttpsOutcome) -> Result<Verdicts,
         .iter()
         .filter(|h| is_redirect(h.status) && h.location.is_some())
         .count();
-    let (enforces, zh, en, note) = match &end {
+    let host_text = host.to_owned();
+    let (enforces, reason, args, note): (bool, Text, Vec<String>, Option<String>) = match &end {
         ChainEnd::NoAnswer => (
             false,
-            format!("http://{host}/ 沒有回應，無法確認是否轉址至 https。"),
-            format!("http://{host}/ did not answer, so no redirect to https was seen."),
+            Text::HttpsVerdictNoAnswer,
+            vec![host_text],
             Some("http:// did not answer".to_owned()),
         ),
         ChainEnd::Loop(url) => (
             false,
-            format!("http://{host}/ 的轉址形成迴圈（回到 {url}）。"),
-            format!("The redirects from http://{host}/ loop (back to {url})."),
+            Text::HttpsVerdictLoop,
+            vec![host_text, url.to_string()],
             Some(format!("redirect loop back to {url}")),
         ),
         ChainEnd::TooManyHops => (
             false,
-            format!("http://{host}/ 的轉址超過 {MAX_HOPS} 次仍未結束。"),
-            format!("The redirects from http://{host}/ did not end within {MAX_HOPS} hops."),
+            Text::HttpsVerdictTooManyHops,
+            vec![host_text, MAX_HOPS.to_string()],
             Some(format!("more than {MAX_HOPS} redirects")),
         ),
         ChainEnd::Final(url) if !redirected => (
             false,
-            format!(
-                "http://{host}/ 直接回應內容（狀態 {}），未轉址至 https。",
-                hops[0].status
-            ),
-            format!(
-                "http://{host}/ answers directly (status {}) without redirecting to https.",
-                hops[0].status
-            ),
+            Text::HttpsVerdictNoRedirect,
+            vec![host_text, hops[0].status.to_string()],
             Some(format!("no redirect; final URL {url}")),
         ),
         ChainEnd::Final(url) if url.scheme() != "https" => (
             false,
-            format!("http://{host}/ 的轉址終點 {url} 不是 https。"),
-            format!("The redirects from http://{host}/ end on {url}, which is not https."),
+            Text::HttpsVerdictEndsOnHttp,
+            vec![host_text, url.to_string()],
             Some(format!("final URL {url} is not https")),
         ),
         ChainEnd::Final(url) if ReferenceHost::from_url(url).as_ref() != Some(&reference) => {
-            let other = url.host_str().unwrap_or_default();
+            let other = url.host_str().unwrap_or_default().to_owned();
             (
                 false,
-                format!(
-                    "http://{host}/ 轉址至另一個網域 {other}（{url}）；轉址到其他網域不算本網域強制使用 HTTPS（pshtt 會計入，本系統不計入）。"
-                ),
-                format!(
-                    "http://{host}/ redirects to another host, {other} ({url}); a redirect to another host does not enforce HTTPS for this host (pshtt counts it, we do not)."
-                ),
+                Text::HttpsVerdictOtherHost,
+                vec![host_text, other.clone(), url.to_string()],
                 Some(format!("redirects to another host: {other}")),
             )
         }
         ChainEnd::Final(url) if url.port_or_known_default() != Some(443) => (
             false,
-            format!("http://{host}/ 轉址至非標準連接埠 {url}。"),
-            format!("http://{host}/ redirects to a non-default port ({url})."),
+            Text::HttpsVerdictOtherPort,
+            vec![host_text, url.to_string()],
             Some(format!("final URL {url} is not on port 443")),
         ),
         ChainEnd::Final(url) if !downgrades.is_empty() => (
             false,
-            format!("http://{host}/ 最終轉至 {url}，但途中曾由 https 轉回 http。"),
-            format!(
-                "http://{host}/ ends on {url}, but a hop on the way goes from https back to http."
-            ),
+            Text::HttpsVerdictDowngradeOnTheWay,
+            vec![host_text, url.to_string()],
             None,
         ),
         ChainEnd::Final(url) if !adopted.value => (
             false,
-            format!("http://{host}/ 轉址至 {url}，但本網域未通過 HTTPS 導入檢核。"),
-            format!("http://{host}/ redirects to {url}, but the host's HTTPS is not adopted."),
+            Text::HttpsVerdictRedirectsButNotAdopted,
+            vec![host_text, url.to_string()],
             None,
         ),
         ChainEnd::Final(url) => (
             true,
-            format!(
-                "http://{host}/ 經 {} 次轉址到達同網域的 {url}，全程未回到 http。",
-                redirects
-            ),
-            format!(
-                "http://{host}/ redirects in {} hop(s) to {url} on the same host, never back to http.",
-                redirects
-            ),
+            Text::HttpsVerdictEnforced,
+            vec![host_text, redirects.to_string(), url.to_string()],
             None,
         ),
     };
+    let args: Vec<&dyn std::fmt::Display> = args.iter().map(|a| a as _).collect();
     if let Some(note) = note {
         findings.push(Finding::new(
             FindingCode::NoHttpsRedirect,
@@ -272,7 +245,7 @@ pub fn judge(host: &str, hops: &[Hop], https: &HttpsOutcome) -> Result<Verdicts,
 
     Ok(Verdicts {
         https_adopted: adopted,
-        https_enforced: verdict(enforces, zh, en),
+        https_enforced: verdict(enforces, reason, &args),
         findings,
     })
 }

@@ -442,13 +442,25 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
 async fn the_sibling_is_reported_not_held_against_the_host() {
     let ca = Ca::root("Test Root");
     let (_site, mut overrides) = site_with(ca.good_leaf(&["sib.test"]), "sib.test").await;
-    overrides.add_connect_to("www.sib.test:443:127.0.0.1:9").unwrap();
-    overrides.add_connect_to("www.sib.test:80:127.0.0.1:9").unwrap();
+    overrides
+        .add_connect_to("www.sib.test:443:127.0.0.1:9")
+        .unwrap();
+    overrides
+        .add_connect_to("www.sib.test:80:127.0.0.1:9")
+        .unwrap();
     let mut opts = options(&[&ca], overrides);
     opts.sibling = true;
     let report = scan("sib.test", opts).await;
-    assert!(report.https_adopted && report.https_enforced, "{:#?}", report.reasons);
-    let siblings: Vec<_> = report.endpoints.iter().filter(|e| e.role == "sibling").collect();
+    assert!(
+        report.https_adopted && report.https_enforced,
+        "{:#?}",
+        report.reasons
+    );
+    let siblings: Vec<_> = report
+        .endpoints
+        .iter()
+        .filter(|e| e.role == "sibling")
+        .collect();
     assert_eq!(siblings.len(), 2);
     assert_eq!(siblings[0].url, "https://www.sib.test/");
     assert!(siblings.iter().all(|e| !e.reachable && e.failure.is_some()));
