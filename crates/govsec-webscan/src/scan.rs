@@ -108,24 +108,49 @@ pub struct HopReport {
     pub failure: Option<Failure>,
 }
 
-/// One of the four endpoints pshtt looks at: http and https of the host and its sibling.
+impl HopReport {
+    fn answered(url: &Url, address: String, response: &Response) -> Self {
+        HopReport {
+            url: url.to_string(),
+            address: Some(address),
+            status: Some(response.status),
+            location: response.header("location").map(str::to_owned),
+            failure: None,
+        }
+    }
+
+    fn failed(url: String, address: Option<String>, failure: Failure) -> Self {
+        HopReport {
+            url,
+            address,
+            status: None,
+            location: None,
+            failure: Some(failure),
+        }
+    }
+}
+
+/// One of the four endpoints pshtt looks at: http and https of the host and its sibling, with
+/// the first request made to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Endpoint {
-    /// `https://HOST/` and so on.
-    pub url: String,
     /// `host` or `sibling`.
     pub role: &'static str,
     /// Whether it answered at all.
     pub reachable: bool,
-    /// The first response's status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The first response's `Location`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// Why it did not answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<Failure>,
+    /// The first request and its answer.
+    #[serde(flatten)]
+    pub first: HopReport,
+}
+
+impl Endpoint {
+    fn from_hop(role: &'static str, first: HopReport) -> Self {
+        Endpoint {
+            role,
+            reachable: first.status.is_some(),
+            first,
+        }
+    }
 }
 
 /// The parsed `Strict-Transport-Security` of `https://HOST/`.
@@ -248,7 +273,6 @@ struct Fetched {
 struct HttpsSide {
     tls: Option<TlsFacts>,
     chain: Vec<CertificateDer<'static>>,
-    handshake_failure: Option<Failure>,
     hops: Vec<HopReport>,
     first: Option<Response>,
     landing: Option<(Url, Response)>,
@@ -343,25 +367,19 @@ impl Scanner {
             seen.insert(current.clone());
             match self.fetch(&current, deadline).await {
                 Err((address, failure)) => {
-                    chain.hops.push(HopReport {
-                        url: current.to_string(),
-                        address,
-                        status: None,
-                        location: None,
-                        failure: Some(failure),
-                    });
+                    chain
+                        .hops
+                        .push(HopReport::failed(current.to_string(), address, failure));
                     return chain;
                 }
                 Ok(fetched) => {
                     let status = fetched.response.status;
                     let location = fetched.response.header("location").map(str::to_owned);
-                    chain.hops.push(HopReport {
-                        url: current.to_string(),
-                        address: Some(fetched.address),
-                        status: Some(status),
-                        location: location.clone(),
-                        failure: None,
-                    });
+                    chain.hops.push(HopReport::answered(
+                        &current,
+                        fetched.address,
+                        &fetched.response,
+                    ));
                     chain.responses.push((current.clone(), fetched.response));
                     let next = location
                         .filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308))
@@ -384,7 +402,6 @@ impl Scanner {
         let mut side = HttpsSide {
             tls: None,
             chain: Vec::new(),
-            handshake_failure: None,
             hops: Vec::new(),
             first: None,
             landing: None,
@@ -407,14 +424,8 @@ impl Scanner {
                 side.chain = handshake.chain;
             }
             Err(failure) => {
-                side.handshake_failure = Some(failure.clone());
-                side.hops.push(HopReport {
-                    url: root.to_string(),
-                    address: None,
-                    status: None,
-                    location: None,
-                    failure: Some(failure),
-                });
+                side.hops
+                    .push(HopReport::failed(root.to_string(), None, failure));
                 return side;
             }
         }
@@ -429,34 +440,14 @@ impl Scanner {
     }
 
     async fn endpoint(&self, url: String, role: &'static str, deadline: Instant) -> Endpoint {
-        let Ok(parsed) = Url::parse(&url) else {
-            return Endpoint {
-                url,
-                role,
-                reachable: false,
-                status: None,
-                location: None,
-                failure: Some(Failure::new(Phase::Dns, "invalid URL")),
-            };
+        let hop = match Url::parse(&url) {
+            Err(e) => HopReport::failed(url, None, Failure::new(Phase::Dns, e.to_string())),
+            Ok(parsed) => match self.fetch(&parsed, deadline).await {
+                Ok(f) => HopReport::answered(&parsed, f.address, &f.response),
+                Err((address, failure)) => HopReport::failed(url, address, failure),
+            },
         };
-        match self.fetch(&parsed, deadline).await {
-            Ok(f) => Endpoint {
-                url,
-                role,
-                reachable: true,
-                status: Some(f.response.status),
-                location: f.response.header("location").map(str::to_owned),
-                failure: None,
-            },
-            Err((_, failure)) => Endpoint {
-                url,
-                role,
-                reachable: false,
-                status: None,
-                location: None,
-                failure: Some(failure),
-            },
-        }
+        Endpoint::from_hop(role, hop)
     }
 
     async fn siblings(&self, target: &Target, deadline: Instant) -> Vec<Endpoint> {
@@ -622,15 +613,14 @@ impl Scanner {
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
 
         let first_endpoint = |hops: &[HopReport], url: String| {
-            let first = hops.first();
-            Endpoint {
+            let first = hops.first().cloned().unwrap_or(HopReport {
                 url,
-                role: "host",
-                reachable: first.is_some_and(|h| h.status.is_some()),
-                status: first.and_then(|h| h.status),
-                location: first.and_then(|h| h.location.clone()),
-                failure: first.and_then(|h| h.failure.clone()),
-            }
+                address: None,
+                status: None,
+                location: None,
+                failure: None,
+            });
+            Endpoint::from_hop("host", first)
         };
         let mut endpoints = vec![
             first_endpoint(
@@ -642,9 +632,6 @@ impl Scanner {
                 root_url("http", &target.host, target.http_port),
             ),
         ];
-        if let Some(failure) = &https.handshake_failure {
-            endpoints[0].failure = Some(failure.clone());
-        }
         endpoints.extend(siblings);
 
         TargetReport {

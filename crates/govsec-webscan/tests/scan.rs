@@ -19,10 +19,12 @@ fn well_kept(host: &'static str) -> impl Fn(&Request) -> Reply + Send + Sync + '
 }
 
 async fn site_with(identity: Identity, host: &'static str) -> (Site, Overrides) {
-    let site = Site::start(TlsMode::Serve(identity.server_config()), well_kept(host)).await;
-    let mut overrides = Overrides::default();
-    site.routes(host, &mut overrides);
-    (site, overrides)
+    Site::routed(
+        TlsMode::Serve(identity.server_config()),
+        host,
+        well_kept(host),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -136,8 +138,9 @@ async fn redirects_decide_enforcement() {
     let https_page = || page(200, good_headers(), CLEAN_PAGE);
 
     // http answers directly.
-    let site = Site::start(
+    let (_site, o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "r.test",
         move |r: &Request| {
             if r.https {
                 https_page()
@@ -147,15 +150,14 @@ async fn redirects_decide_enforcement() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("r.test", &mut o);
     let report = scan("r.test", options(&[&ca], o)).await;
     assert!(report.https_adopted && !report.https_enforced);
     assert_eq!(codes(&report), vec!["NO_HTTPS_REDIRECT"]);
 
     // http -> https -> http -> https: a downgrade on the way.
-    let site = Site::start(
+    let (_site, o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "r.test",
         move |r: &Request| match (r.https, r.path.as_str()) {
             (false, "/") => redirect("https://r.test/a"),
             (true, "/a") => redirect("http://r.test/b"),
@@ -164,8 +166,6 @@ async fn redirects_decide_enforcement() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("r.test", &mut o);
     let report = scan("r.test", options(&[&ca], o)).await;
     assert!(!report.https_enforced);
     assert!(
@@ -176,8 +176,9 @@ async fn redirects_decide_enforcement() {
     assert_eq!(report.redirect_chain.len(), 4);
 
     // A redirect to another host does not enforce HTTPS for this one.
-    let site = Site::start(
+    let (site, mut o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "r.test",
         move |r: &Request| {
             if r.https {
                 https_page()
@@ -187,8 +188,6 @@ async fn redirects_decide_enforcement() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("r.test", &mut o);
     site.routes("other.test", &mut o);
     let report = scan("r.test", options(&[&ca], o)).await;
     assert!(report.https_adopted && !report.https_enforced);
@@ -199,8 +198,9 @@ async fn redirects_decide_enforcement() {
 async fn hsts_headers_and_page_findings() {
     let ca = Ca::root("Test Root");
     let identity = ca.good_leaf(&["p.test"]);
-    let site = Site::start(
+    let (_site, o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "p.test",
         move |r: &Request| {
             if !r.https {
                 return redirect("https://p.test/");
@@ -218,8 +218,6 @@ async fn hsts_headers_and_page_findings() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("p.test", &mut o);
     let report = scan("p.test", options(&[&ca], o)).await;
     assert_eq!(
         codes(&report),
@@ -236,8 +234,9 @@ async fn hsts_headers_and_page_findings() {
         "page findings do not change verdicts"
     );
 
-    let site = Site::start(
+    let (_site, o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "p.test",
         move |r: &Request| {
             if r.https {
                 page(200, vec![], CLEAN_PAGE)
@@ -247,8 +246,6 @@ async fn hsts_headers_and_page_findings() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("p.test", &mut o);
     let report = scan("p.test", options(&[&ca], o)).await;
     assert_eq!(codes(&report), vec!["HEADER_MISSING", "HSTS_MISSING"]);
     let missing = &report
@@ -268,8 +265,9 @@ async fn a_big5_page_is_decoded() {
          <body><iframe src=\"http://big5.test/地圖\"></iframe></body></html>",
     );
     let body = html.into_owned();
-    let site = Site::start(
+    let (_site, o) = Site::routed(
         TlsMode::Serve(identity.server_config()),
+        "big5.test",
         move |r: &Request| {
             if r.https {
                 Reply::Send {
@@ -283,8 +281,6 @@ async fn a_big5_page_is_decoded() {
         },
     )
     .await;
-    let mut o = Overrides::default();
-    site.routes("big5.test", &mut o);
     let report = scan("big5.test", options(&[&ca], o)).await;
     assert_eq!(report.page.as_ref().unwrap().encoding, "Big5");
     assert_eq!(codes(&report), vec!["MIXED_CONTENT_ACTIVE"]);
@@ -308,7 +304,7 @@ async fn nothing_listening_is_unreachable() {
         vec!["HTTPS_UNREACHABLE", "NO_HTTPS_REDIRECT"]
     );
     assert!(!report.https_adopted && !report.https_enforced);
-    assert!(report.endpoints[0].failure.is_some());
+    assert!(report.endpoints[0].first.failure.is_some());
 }
 
 #[tokio::test]
@@ -317,15 +313,17 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     let identity = ca.good_leaf(&["h.test"]);
 
     // Slow drip: one byte of the response head every 300 ms.
-    let site = Site::start(TlsMode::Serve(identity.server_config()), |_: &Request| {
-        Reply::Drip(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec(),
-            Duration::from_millis(300),
-        )
-    })
+    let (_site, o) = Site::routed(
+        TlsMode::Serve(identity.server_config()),
+        "h.test",
+        |_: &Request| {
+            Reply::Drip(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+                Duration::from_millis(300),
+            )
+        },
+    )
     .await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
     let started = Instant::now();
     let report = scan("h.test", options(&[&ca], o)).await;
     assert!(
@@ -337,13 +335,15 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     assert!(report.tls.is_some(), "the handshake itself succeeded");
 
     // Endless redirects, and a loop.
-    let site = Site::start(TlsMode::Serve(identity.server_config()), |r: &Request| {
-        let n: u32 = r.path.trim_start_matches('/').parse().unwrap_or(0);
-        redirect(&format!("http://h.test/{}", n + 1))
-    })
+    let (_site, o) = Site::routed(
+        TlsMode::Serve(identity.server_config()),
+        "h.test",
+        |r: &Request| {
+            let n: u32 = r.path.trim_start_matches('/').parse().unwrap_or(0);
+            redirect(&format!("http://h.test/{}", n + 1))
+        },
+    )
     .await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
     let report = scan("h.test", options(&[&ca], o)).await;
     assert!(!report.https_enforced);
     assert!(
@@ -356,16 +356,18 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
         "{}",
         report.reasons.https_enforced.en
     );
-    let site = Site::start(TlsMode::Serve(identity.server_config()), |r: &Request| {
-        if r.path == "/a" {
-            redirect("http://h.test/")
-        } else {
-            redirect("http://h.test/a")
-        }
-    })
+    let (_site, o) = Site::routed(
+        TlsMode::Serve(identity.server_config()),
+        "h.test",
+        |r: &Request| {
+            if r.path == "/a" {
+                redirect("http://h.test/")
+            } else {
+                redirect("http://h.test/a")
+            }
+        },
+    )
     .await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
     let report = scan("h.test", options(&[&ca], o)).await;
     assert!(
         report.reasons.https_enforced.en.contains("loop"),
@@ -374,16 +376,18 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     );
 
     // A 1 GB body: read up to the cap, then dropped.
-    let site = Site::start(TlsMode::Serve(identity.server_config()), |r: &Request| {
-        if r.https {
-            Reply::Endless
-        } else {
-            redirect("https://h.test/")
-        }
-    })
+    let (_site, o) = Site::routed(
+        TlsMode::Serve(identity.server_config()),
+        "h.test",
+        |r: &Request| {
+            if r.https {
+                Reply::Endless
+            } else {
+                redirect("https://h.test/")
+            }
+        },
+    )
     .await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
     let mut opts = options(&[&ca], o);
     opts.max_page_bytes = 1024 * 1024;
     let report = scan("h.test", opts).await;
@@ -393,12 +397,10 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     assert!(report.https_adopted && report.https_enforced);
 
     // Not TLS at all on 443, and garbage instead of HTTP on 80.
-    let site = Site::start(TlsMode::Garbage, |_: &Request| {
+    let (_site, o) = Site::routed(TlsMode::Garbage, "h.test", |_: &Request| {
         Reply::Raw(b"HELLO THERE\r\n\r\n".to_vec())
     })
     .await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
     let report = scan("h.test", options(&[&ca], o)).await;
     assert_eq!(
         codes(&report),
@@ -406,6 +408,7 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     );
     assert!(
         report.endpoints[1]
+            .first
             .failure
             .as_ref()
             .unwrap()
@@ -420,9 +423,7 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
     );
 
     // A handshake that never completes.
-    let site = Site::start(TlsMode::Silent, |_: &Request| Reply::Silent).await;
-    let mut o = Overrides::default();
-    site.routes("h.test", &mut o);
+    let (_site, o) = Site::routed(TlsMode::Silent, "h.test", |_: &Request| Reply::Silent).await;
     let started = Instant::now();
     let report = scan("h.test", options(&[&ca], o)).await;
     assert!(
@@ -434,7 +435,7 @@ async fn hostile_servers_cost_bounded_time_and_memory() {
         codes(&report),
         vec!["HTTPS_UNREACHABLE", "NO_HTTPS_REDIRECT"]
     );
-    let failure = report.endpoints[0].failure.as_ref().unwrap();
+    let failure = report.endpoints[0].first.failure.as_ref().unwrap();
     assert!(failure.error.contains("timed out"), "{failure:?}");
 }
 
@@ -462,8 +463,12 @@ async fn the_sibling_is_reported_not_held_against_the_host() {
         .filter(|e| e.role == "sibling")
         .collect();
     assert_eq!(siblings.len(), 2);
-    assert_eq!(siblings[0].url, "https://www.sib.test/");
-    assert!(siblings.iter().all(|e| !e.reachable && e.failure.is_some()));
+    assert_eq!(siblings[0].first.url, "https://www.sib.test/");
+    assert!(
+        siblings
+            .iter()
+            .all(|e| !e.reachable && e.first.failure.is_some())
+    );
     assert_eq!(codes(&report), Vec::<String>::new());
 }
 
@@ -484,7 +489,7 @@ async fn a_url_target_moves_its_own_scheme_to_its_port() {
     let target = format!("https://port.test:{}/", site.https.port());
     let report = scan(&target, options(&[&ca], overrides)).await;
     assert!(report.https_adopted, "{:#?}", report.reasons);
-    assert_eq!(report.endpoints[0].url, target);
+    assert_eq!(report.endpoints[0].first.url, target);
     // The http redirect goes to https://port.test/ on the default port: the same host.
     assert!(report.https_enforced, "{:#?}", report.reasons);
     assert_eq!(report.redirect_chain[1].url, "https://port.test/");

@@ -271,6 +271,18 @@ impl Site {
         }
     }
 
+    /// A site whose ports 443 and 80 for `host` are routed to it.
+    pub async fn routed(
+        tls: TlsMode,
+        host: &str,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> (Site, Overrides) {
+        let site = Site::start(tls, handler).await;
+        let mut overrides = Overrides::default();
+        site.routes(host, &mut overrides);
+        (site, overrides)
+    }
+
     /// `--connect-to` entries that send HOST's ports 443 and 80 here.
     pub fn routes(&self, host: &str, overrides: &mut Overrides) {
         overrides
