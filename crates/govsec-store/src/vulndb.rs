@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use govsec_vulndb::{
-    AffectedProduct, CisaExploitNote, Configuration, CveId, CveRecord, CvssMetric, CvssScore,
-    CvssVector, Description, EpssScore, EpssScores, KevCatalog, KevEntry, ProductKey, Reference,
-    VulnStatus, Weakness,
+    AffectedProduct, CisaExploitNote, CveId, CveRecord, CvssMetric, CvssScore, CvssVector,
+    Description, EpssScore, EpssScores, KevCatalog, KevEntry, ProductKey, Reference, VulnStatus,
+    Weakness,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,6 +29,12 @@ use crate::{Backend, Store, StoreError, on_pool};
 /// At most this many bound values in one statement: under SQLite's limit (32,766) and
 /// PostgreSQL's (65,535).
 const MAX_BINDS: usize = 30_000;
+
+/// SQLite's settings during an import, and the defaults they return to: a page cache of
+/// 256 MiB (`cache_size` counts negative values in KiB), and statement journals in memory
+/// (each multi-row insert keeps one, to undo itself alone; in a file it costs a write per page).
+const IMPORT_SETTINGS: [&str; 2] = ["PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"];
+const DEFAULT_SETTINGS: [&str; 2] = ["PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT"];
 
 /// Records read back per query when the whole database is walked.
 const PAGE: i64 = 5_000;
@@ -200,7 +206,13 @@ impl Store {
     pub async fn begin_vulndb_import(&self) -> Result<VulndbImport, StoreError> {
         let mut transaction = match &self.backend {
             Backend::Sqlite(pool) => {
-                WriteTransaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?)
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                // An import touches far more pages than SQLite's default cache of 2 MiB holds:
+                // with it, index pages are written to the WAL and read back again and again.
+                for setting in IMPORT_SETTINGS {
+                    sqlx::query(setting).execute(&mut *tx).await?;
+                }
+                WriteTransaction::Sqlite(tx)
             }
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
@@ -609,7 +621,12 @@ impl VulndbImport {
     }
 
     /// Commits the import and says what it did to the CVE records.
-    pub async fn commit(self) -> Result<RecordCounts, StoreError> {
+    pub async fn commit(mut self) -> Result<RecordCounts, StoreError> {
+        if let WriteTransaction::Sqlite(tx) = &mut self.transaction {
+            for setting in DEFAULT_SETTINGS {
+                sqlx::query(setting).execute(&mut **tx).await?;
+            }
+        }
         on_transaction!(self.transaction, tx => tx.commit().await?);
         let mut counts = RecordCounts::default();
         for outcome in self.outcomes.values() {
@@ -652,7 +669,7 @@ fn record_row(record: &CveRecord, source: &'static str) -> RecordRow {
         configurations: if rejected {
             "[]".to_owned()
         } else {
-            to_json(&record.configurations)
+            stored_configurations::encode(&record.configurations)
         },
     }
 }
@@ -671,6 +688,27 @@ struct StoredRecord {
     cisa_vulnerability_name: Option<String>,
     affected: String,
     configurations: String,
+}
+
+/// A CVE id, source, status and stored configurations.
+type ApplicabilityRow = (String, String, String, String);
+
+/// Pages of applicability rows decoded at the same time.
+const DECODING: usize = 2;
+
+/// The records of a page of applicability rows, the sources of a CVE merged.
+fn decode_page(rows: &[ApplicabilityRow]) -> Result<Vec<CveRecord>, StoreError> {
+    let mut page: Vec<CveRecord> = Vec::with_capacity(rows.len());
+    for (cve, _source, status, configurations) in rows {
+        let mut record = CveRecord::new(
+            parse_text("CVE id", cve)?,
+            parse_enum("CVE status", status)?,
+        );
+        record.configurations = stored_configurations::decode(configurations)
+            .ok_or_else(|| corrupt("configuration", configurations))?;
+        merge_into(&mut page, record);
+    }
+    Ok(page)
 }
 
 /// Merges the records of one CVE, NVD's first (rows come ordered so).
@@ -693,8 +731,9 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let mut after = String::new();
         let mut count = 0;
+        let mut decoding = std::collections::VecDeque::new();
         loop {
-            let rows: Vec<(String, String, String, String)> = match product {
+            let rows: Vec<ApplicabilityRow> = match product {
                 Some(product) => on_pool!(self, pool => {
                     sqlx::query_as(
                         "SELECT cve_id, source, status, configurations FROM vulndb_records \
@@ -731,21 +770,25 @@ impl Store {
                     rows.pop();
                 }
             }
-            let mut page: Vec<CveRecord> = Vec::new();
-            for (cve, _source, status, configurations) in &rows {
-                let mut record = CveRecord::new(
-                    parse_text("CVE id", cve)?,
-                    parse_enum("CVE status", status)?,
-                );
-                record.configurations =
-                    parse_json::<Vec<Configuration>>("configuration", configurations)?;
-                merge_into(&mut page, record);
+            let next = match rows.last() {
+                Some(row) if full => Some(row.0.clone()),
+                _ => None,
+            };
+            // Decoding (JSON and CPE names) is most of the work: pages decode on blocking
+            // threads while the next page is read, and reach `each` in order.
+            decoding.push_back(tokio::task::spawn_blocking(move || decode_page(&rows)));
+            while decoding.len() > DECODING || (next.is_none() && !decoding.is_empty()) {
+                let page = decoding
+                    .pop_front()
+                    .expect("a page is decoding")
+                    .await
+                    .expect("page decoding does not panic")?;
+                count += page.len();
+                page.into_iter().for_each(&mut each);
             }
-            count += page.len();
-            page.into_iter().for_each(&mut each);
-            match rows.last() {
-                Some(row) if full => after = row.0.clone(),
-                _ => return Ok(count),
+            match next {
+                Some(last) => after = last,
+                None => return Ok(count),
             }
         }
     }
@@ -865,8 +908,8 @@ impl Store {
             }
             record.affected =
                 parse_json::<Vec<AffectedProduct>>("affected product", &row.affected)?;
-            record.configurations =
-                parse_json::<Vec<Configuration>>("configuration", &row.configurations)?;
+            record.configurations = stored_configurations::decode(&row.configurations)
+                .ok_or_else(|| corrupt("configuration", &row.configurations))?;
             let key = (row.cve_id, row.source);
             order.push(key.clone());
             by_key.insert(key, record);
@@ -1072,5 +1115,151 @@ impl Store {
                 epss_score_date: epss.map(|(_, date)| date),
             })
         })
+    }
+}
+
+/// The stored form of a record's configurations: JSON arrays instead of objects, about half
+/// the size of the model's own serde form, which matters at NVD's scale (the configurations
+/// are most of an import's bytes). A configuration is
+/// `[provenance, "and"|"or", negate, [node…]]`, a node `["and"|"or", negate, [match…]]`, a
+/// match `[vulnerable, matchCriteriaId, criteria, start, end]` with bounds written as
+/// `">=1.0"`, `">1.0"`, `"<=2.0"`, `"<2.0"` or null.
+mod stored_configurations {
+    use std::borrow::Cow;
+
+    use govsec_cpe::{Version, WellFormedName};
+    use govsec_vulndb::{
+        Configuration, CpeMatch, MatchCriteria, Node, Operator, Provenance, VersionBound,
+    };
+
+    type StoredMatch<'a> = (
+        bool,
+        Cow<'a, str>,
+        Cow<'a, str>,
+        Option<Cow<'a, str>>,
+        Option<Cow<'a, str>>,
+    );
+    type StoredNode<'a> = (Cow<'a, str>, bool, Vec<StoredMatch<'a>>);
+    type Stored<'a> = (Cow<'a, str>, Cow<'a, str>, bool, Vec<StoredNode<'a>>);
+
+    fn operator(operator: Operator) -> &'static str {
+        match operator {
+            Operator::And => "and",
+            Operator::Or => "or",
+        }
+    }
+
+    fn provenance(provenance: Provenance) -> &'static str {
+        match provenance {
+            Provenance::Nvd => "nvd",
+            Provenance::Cna => "cna",
+            Provenance::Adp => "adp",
+        }
+    }
+
+    /// The stored text of `configurations`.
+    pub(super) fn encode(configurations: &[Configuration]) -> String {
+        let stored: Vec<Stored<'_>> = configurations
+            .iter()
+            .map(|configuration| {
+                (
+                    provenance(configuration.provenance).into(),
+                    operator(configuration.operator).into(),
+                    configuration.negate,
+                    configuration
+                        .nodes
+                        .iter()
+                        .map(|node| {
+                            (
+                                operator(node.operator).into(),
+                                node.negate,
+                                node.matches
+                                    .iter()
+                                    .map(|entry| {
+                                        let criteria = &entry.criteria;
+                                        (
+                                            entry.vulnerable,
+                                            criteria.id.to_string().into(),
+                                            criteria.name.to_formatted_string().into(),
+                                            criteria.version_start.as_ref().map(|bound| {
+                                                let sign = if bound.inclusive { ">=" } else { ">" };
+                                                format!("{sign}{}", bound.version.as_str()).into()
+                                            }),
+                                            criteria.version_end.as_ref().map(|bound| {
+                                                let sign = if bound.inclusive { "<=" } else { "<" };
+                                                format!("{sign}{}", bound.version.as_str()).into()
+                                            }),
+                                        )
+                                    })
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        serde_json::to_string(&stored).expect("configurations serialise to JSON")
+    }
+
+    /// `configurations` from their stored text; `None` when it is not what [`encode`] writes.
+    pub(super) fn decode(text: &str) -> Option<Vec<Configuration>> {
+        let stored: Vec<Stored<'_>> = serde_json::from_str(text).ok()?;
+        let operator = |text: &str| match text {
+            "and" => Some(Operator::And),
+            "or" => Some(Operator::Or),
+            _ => None,
+        };
+        let bound = |text: Option<Cow<'_, str>>,
+                     inclusive_sign: &str,
+                     sign: &str|
+         -> Option<Option<VersionBound>> {
+            let Some(text) = text else { return Some(None) };
+            let (version, inclusive) = match text.strip_prefix(inclusive_sign) {
+                Some(version) => (version, true),
+                None => (text.strip_prefix(sign)?, false),
+            };
+            Some(Some(VersionBound {
+                version: Version::parse(version),
+                inclusive,
+            }))
+        };
+        stored
+            .into_iter()
+            .map(|(source, configuration_operator, negate, nodes)| {
+                Some(Configuration {
+                    provenance: match &*source {
+                        "nvd" => Provenance::Nvd,
+                        "cna" => Provenance::Cna,
+                        "adp" => Provenance::Adp,
+                        _ => return None,
+                    },
+                    operator: operator(&configuration_operator)?,
+                    negate,
+                    nodes: nodes
+                        .into_iter()
+                        .map(|(node_operator, negate, matches)| {
+                            Some(Node {
+                                operator: operator(&node_operator)?,
+                                negate,
+                                matches: matches
+                                    .into_iter()
+                                    .map(|(vulnerable, id, criteria, start, end)| {
+                                        Some(CpeMatch {
+                                            vulnerable,
+                                            criteria: MatchCriteria {
+                                                id: id.parse().ok()?,
+                                                name: WellFormedName::parse(&criteria).ok()?,
+                                                version_start: bound(start, ">=", ">")?,
+                                                version_end: bound(end, "<=", "<")?,
+                                            },
+                                        })
+                                    })
+                                    .collect::<Option<Vec<_>>>()?,
+                            })
+                        })
+                        .collect::<Option<Vec<_>>>()?,
+                })
+            })
+            .collect()
     }
 }

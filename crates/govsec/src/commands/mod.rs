@@ -9,6 +9,7 @@ pub mod serve;
 pub mod token;
 pub mod user;
 pub mod vulndb;
+pub mod vulndb_bench;
 pub mod vulndb_import;
 pub mod vulndb_update;
 

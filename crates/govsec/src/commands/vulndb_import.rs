@@ -154,7 +154,11 @@ pub async fn import(
         match message {
             Message::File(next) => {
                 source = next;
-                import.begin_file().await.map_err(internal)?;
+                // Only a skipping import takes a file back alone; a savepoint costs SQLite a
+                // second copy of every page the file changes.
+                if skip_invalid {
+                    import.begin_file().await.map_err(internal)?;
+                }
             }
             Message::Records(records) => {
                 import
@@ -168,7 +172,9 @@ pub async fn import(
                 }
             }
             Message::FileDone(Ok(invalid)) => {
-                import.keep_file().await.map_err(internal)?;
+                if skip_invalid {
+                    import.keep_file().await.map_err(internal)?;
+                }
                 skipped.extend(invalid.iter().map(|error| describe(error, lang)));
             }
             Message::FileDone(Err((path, error))) => {
