@@ -1073,6 +1073,18 @@ impl Store {
         }))
     }
 
+    /// Whether no CVE record is stored yet.
+    pub async fn vulndb_is_empty(&self) -> Result<bool, StoreError> {
+        let records: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT cve_id FROM vulndb_records LIMIT 1) AS any_record",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(records == 0)
+    }
+
     /// Counts over what the database holds.
     pub async fn vulndb_statistics(&self) -> Result<VulndbStatistics, StoreError> {
         on_pool!(self, pool => {

@@ -220,8 +220,7 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
                 .map(|platform| parse_cpe(platform, "--platform"))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(input)?;
-            let statistics = store.vulndb_statistics().await.map_err(store_failure)?;
-            if statistics.cves == 0 {
+            if store.vulndb_is_empty().await.map_err(store_failure)? {
                 return Err(Failure::Input(Text::VulndbEmpty.get(lang).to_owned()));
             }
             let mut builder = ApplicabilityIndex::builder();
