@@ -247,6 +247,90 @@ async fn an_openssl_letter_release_is_looked_up_through_storage() {
     }
 }
 
+/// A CVE 5 record of the CNA's own (no NVD analysis), for Example Widget before `fixed`.
+fn cve5_record(id: &str, fixed: &str) -> String {
+    format!(
+        r#"{{"dataType":"CVE_RECORD","dataVersion":"5.1",
+        "cveMetadata":{{"cveId":"{id}","state":"PUBLISHED","assignerShortName":"example",
+          "datePublished":"2026-04-20T00:00:00.000Z","dateUpdated":"2026-04-21T00:00:00.000Z"}},
+        "containers":{{"cna":{{"providerMetadata":{{"orgId":"00000000-0000-4000-8000-000000000000","shortName":"example"}},
+          "descriptions":[{{"lang":"en","value":"A flaw in Widget before {fixed}."}}],
+          "affected":[{{"vendor":"example","product":"widget","defaultStatus":"unaffected",
+            "cpes":["cpe:2.3:a:example:widget:*:*:*:*:*:*:*:*"],
+            "versions":[{{"version":"2.0","lessThan":"{fixed}","status":"affected","versionType":"semver"}}]}}]}}}}}}"#
+    )
+}
+
+#[tokio::test]
+async fn cve5_directories_import_with_their_provenance_and_bad_records_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("cves/2026/10xxx");
+    std::fs::create_dir_all(&records).unwrap();
+    std::fs::write(
+        records.join("CVE-2026-10001.json"),
+        cve5_record("CVE-2026-10001", "2.4"),
+    )
+    .unwrap();
+    std::fs::write(
+        records.join("CVE-2026-10002.json"),
+        cve5_record("CVE-2026-10002", "2.2"),
+    )
+    .unwrap();
+    std::fs::write(records.join("notes.txt"), "not a record").unwrap();
+    let bad = records.join("CVE-2026-10003.json");
+    std::fs::write(
+        &bad,
+        cve5_record("CVE-2026-10003", "2.4").replace("\"5.1\"", "\"4.0\""),
+    )
+    .unwrap();
+    let tree = dir.path().join("cves");
+    for db in every_backend().await {
+        let refused = govsec(&db, &["vulndb", "import", "--cve5", path_text(&tree)]);
+        assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+        assert!(
+            stderr(&refused).contains(path_text(&bad)),
+            "{}",
+            stderr(&refused)
+        );
+        assert_eq!(stats(&db)["cves"], 0);
+
+        let report = json(&govsec(
+            &db,
+            &[
+                "vulndb",
+                "import",
+                "--skip-invalid",
+                "--cve5",
+                path_text(&tree),
+                "--format",
+                "json",
+            ],
+        ));
+        assert_eq!(report["new"], 2);
+        assert!(
+            report["skipped"][0]
+                .as_str()
+                .unwrap()
+                .contains("CVE-2026-10003.json"),
+            "{report}"
+        );
+        let found = json(&govsec(
+            &db,
+            &[
+                "vulndb",
+                "lookup",
+                "cpe:2.3:a:example:widget:2.3:*:*:*:*:*:*:*",
+                "--format",
+                "json",
+            ],
+        ));
+        let results = found["results"].as_array().unwrap();
+        assert_eq!(results.len(), 1, "only the CVE fixed in 2.4: {found}");
+        assert_eq!(results[0]["cve"], "CVE-2026-10001");
+        assert_eq!(results[0]["configurations"][0]["provenance"], "Cna");
+    }
+}
+
 /// One kind of bad input: the file's text, the words its error must contain.
 struct BadInput {
     what: &'static str,

@@ -355,6 +355,16 @@ impl Progress {
         }
     }
 
+    /// Bytes between two progress reports of a download of `total` bytes: often on a
+    /// terminal, about ten lines in all otherwise (a log need not hold every MiB).
+    pub fn byte_step(&self, total: Option<u64>) -> u64 {
+        if self.terminal {
+            1 << 20
+        } else {
+            total.map_or(64 << 20, |total| (total / 10).max(1 << 20))
+        }
+    }
+
     /// Shows `line` as the current state.
     pub fn show(&self, line: &str) {
         if self.terminal {

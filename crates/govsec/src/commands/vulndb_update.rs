@@ -48,7 +48,8 @@ const FIRST_FEED_YEAR: u16 = 2002;
 /// Attempts per file before a broken connection is an error.
 const ATTEMPTS: usize = 4;
 
-/// How long a download may receive nothing before it counts as broken.
+/// How long a connection, an answer or a download may take to show progress before it counts
+/// as broken.
 const STALL: Duration = Duration::from_secs(60);
 
 /// Redirects followed per request.
@@ -230,11 +231,14 @@ struct Downloader {
 
 impl Downloader {
     fn new(directory: PathBuf, lang: Lang) -> Self {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(STALL));
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
             .enable_http1()
-            .build();
+            .wrap_connector(http);
         Downloader {
             client: Client::builder(TokioExecutor::new()).build(connector),
             directory,
@@ -408,6 +412,7 @@ impl Downloader {
         let name = url.rsplit('/').next().unwrap_or(url).to_owned();
         let mut body = response.into_body();
         let mut shown = 0u64;
+        let step = self.progress.byte_step(total);
         loop {
             let frame = tokio::time::timeout(STALL, body.frame())
                 .await
@@ -419,7 +424,7 @@ impl Downloader {
                     .write_all(&data)
                     .map_err(|error| Attempt::Refused(Failure::Internal(error.into())))?;
                 written += data.len() as u64;
-                if written - shown >= 1 << 20 {
+                if written - shown >= step {
                     shown = written;
                     self.progress.show(&progress_line(&name, written, total));
                 }
@@ -452,10 +457,9 @@ impl Downloader {
             let request = request.body(Empty::new()).map_err(|_| {
                 Attempt::Refused(Failure::Input(Text::VulndbBadUrl.fill(self.lang, &[&url])))
             })?;
-            let response = self
-                .client
-                .request(request)
+            let response = tokio::time::timeout(STALL, self.client.request(request))
                 .await
+                .map_err(|_| Attempt::Interrupted(format!("no answer for {STALL:?}")))?
                 .map_err(|error| Attempt::Interrupted(format!("{error:#}")))?;
             if !response.status().is_redirection() {
                 return Ok(response);
