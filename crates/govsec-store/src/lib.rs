@@ -15,6 +15,7 @@ mod error;
 mod identity;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod vulndb;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,6 +32,7 @@ pub use agencies::{
 pub use audit::AuditFilter;
 pub use error::StoreError;
 pub use identity::{ApiTokenListing, FailureKind, NewUser, SessionRecord, UserRecord};
+pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
 
 /// How long a SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);

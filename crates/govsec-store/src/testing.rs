@@ -106,3 +106,17 @@ impl Store {
         crate::on_pool!(self, pool => sqlx::raw_sql(statement).execute(pool).await.map(|_| ()))
     }
 }
+
+impl TestDatabase {
+    /// SQLite's own check of the file (`PRAGMA integrity_check`: `ok` when sound); PostgreSQL
+    /// has no such check and answers `ok`.
+    pub async fn integrity_check(&self) -> String {
+        match &self.store.backend {
+            crate::Backend::Sqlite(pool) => sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(pool)
+                .await
+                .expect("integrity check"),
+            crate::Backend::Postgres(_) => "ok".to_owned(),
+        }
+    }
+}

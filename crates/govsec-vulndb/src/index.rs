@@ -50,7 +50,7 @@ impl CompactCriteria {
 
 /// A `(part, vendor, product)` key: the part as 0–2, vendor and product as
 /// interned lower-case WFN strings.
-type ProductKey = (u8, u32, u32);
+type ProductIds = (u8, u32, u32);
 
 /// A configuration with interned criteria and its position in its record.
 type PositionedConfiguration = (usize, Configuration<u32>);
@@ -201,7 +201,7 @@ impl IndexBuilder {
                 })
             })
             .collect();
-        let keys: Vec<Option<ProductKey>> = criteria
+        let keys: Vec<Option<ProductIds>> = criteria
             .iter()
             .map(|criteria| {
                 let name = |attribute: Attribute| {
@@ -217,8 +217,8 @@ impl IndexBuilder {
             .collect();
 
         let (posting_starts, postings) = postings(criteria.len(), &configurations);
-        let mut buckets: HashMap<ProductKey, Bucket> = HashMap::new();
-        let mut ranged: HashMap<ProductKey, Vec<u32>> = HashMap::new();
+        let mut buckets: HashMap<ProductIds, Bucket> = HashMap::new();
+        let mut ranged: HashMap<ProductIds, Vec<u32>> = HashMap::new();
         let mut unkeyed = Vec::new();
         for (slot, (entry, key)) in criteria.iter().zip(&keys).enumerate() {
             if posting_starts[slot] == posting_starts[slot + 1] {
@@ -405,13 +405,13 @@ pub struct ApplicabilityIndex {
     criteria: Vec<CompactCriteria>,
     /// The product key of each criteria, `None` when part, vendor or product
     /// is ANY, NA or has wildcards.
-    keys: Vec<Option<ProductKey>>,
+    keys: Vec<Option<ProductIds>>,
     posting_starts: Vec<u32>,
     postings: Vec<u32>,
     values: Vec<AttributeValue>,
     versions: Vec<Version>,
     names: HashMap<Box<str>, u32>,
-    buckets: HashMap<ProductKey, Bucket>,
+    buckets: HashMap<ProductIds, Bucket>,
     unkeyed: Vec<u32>,
 }
 
@@ -435,7 +435,7 @@ pub struct Hit {
 struct Probe<'a> {
     name: &'a WellFormedName,
     version: Option<&'a Version>,
-    key: Option<ProductKey>,
+    key: Option<ProductIds>,
 }
 
 /// Criteria of the index, resolved for evaluation.
@@ -744,5 +744,56 @@ impl ApplicabilityIndex {
         } else {
             self.names.get(text).copied()
         }
+    }
+}
+
+/// The `(part, vendor, product)` under which the index files criteria and
+/// looks names up: the part letter, vendor and product as lower-case WFN
+/// values. Storage keeps these per record so that a lookup can load only
+/// the records that may apply to one product.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductKey {
+    /// `a`, `o` or `h`.
+    pub part: char,
+    /// The vendor value, lower case.
+    pub vendor: String,
+    /// The product value, lower case.
+    pub product: String,
+}
+
+impl ProductKey {
+    /// The key of a name, `None` when its part, vendor or product is ANY, NA
+    /// or has wildcards (such criteria are checked for every lookup).
+    pub fn of(name: &WellFormedName) -> Option<Self> {
+        let part = ['a', 'o', 'h'][part_index(name.get(Attribute::Part))?];
+        Some(Self {
+            part,
+            vendor: plain(name.get(Attribute::Vendor))?.to_ascii_lowercase(),
+            product: plain(name.get(Attribute::Product))?.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl CveRecord {
+    /// The products of the vulnerable criteria of the applicable
+    /// configurations, and whether some vulnerable criteria have no product
+    /// key (see [`ProductKey::of`]): what a lookup must load this record for.
+    pub fn vulnerable_products(&self) -> (Vec<ProductKey>, bool) {
+        let mut keys = Vec::new();
+        let mut unkeyed = false;
+        for (_, configuration) in self.applicable_configurations() {
+            for entry in configuration.nodes.iter().flat_map(|node| &node.matches) {
+                if !entry.vulnerable {
+                    continue;
+                }
+                match ProductKey::of(&entry.criteria.name) {
+                    Some(key) => keys.push(key),
+                    None => unkeyed = true,
+                }
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        (keys, unkeyed)
     }
 }

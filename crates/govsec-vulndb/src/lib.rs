@@ -79,7 +79,7 @@ pub use cvss::{CvssScore, CvssVector, CvssVersion, Severity};
 pub use epss::{EpssScore, EpssScores, read_epss, read_epss_file};
 pub use error::{Error, Location};
 pub use id::{CveId, CweId, Date, MatchCriteriaId, Timestamp};
-pub use index::{ApplicabilityIndex, Hit, IndexBuilder};
+pub use index::{ApplicabilityIndex, Hit, IndexBuilder, ProductKey};
 pub use kev::{KevCatalog, KevEntry, RansomwareUse, parse_kev, read_kev_file};
 pub use model::{
     AffectedProduct, AffectedStatus, AffectedVersion, BoundDescription, CisaExploitNote,

@@ -44,7 +44,7 @@ use crate::applicability::Asset;
 use crate::cvss::{CvssVector, Severity};
 use crate::error::Error;
 use crate::id::MatchCriteriaId;
-use crate::index::IndexBuilder;
+use crate::index::{ApplicabilityIndex, IndexBuilder};
 use crate::nvd::{ReadOptions, read_nvd_file};
 
 /// `cpeMatch` entries per CVE in the sample, one value per CVE, sorted.
@@ -490,4 +490,110 @@ fn peak_rss_kib() -> Option<u64> {
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// An inventory entry of the synthetic world: with probability `unlisted_per_mille` / 1000 a
+/// product that no CVE names (in-house applications, drivers, small tools: most of what a real
+/// inventory lists has no CVE), otherwise a product drawn as [`synthetic_asset`] draws it.
+pub fn synthetic_inventory_asset(rng: &mut Rng, unlisted_per_mille: u64) -> WellFormedName {
+    if !rng.chance(unlisted_per_mille) {
+        return synthetic_asset(rng);
+    }
+    WellFormedName::parse(&format!(
+        "cpe:2.3:a:inhouse{}:tool{}:{}:*:*:*:*:*:*:*",
+        rng.below(5_000),
+        rng.below(20),
+        release_version(rng.below(RELEASES))
+    ))
+    .expect("synthetic names are valid")
+}
+
+/// Figures of a lookup run over an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupReport {
+    /// Lookups done.
+    pub lookups: usize,
+    /// Share of lookups (per mille) of products that no CVE names.
+    pub unlisted_per_mille: u64,
+    /// Lookup threads.
+    pub threads: usize,
+    /// Wall-clock seconds for all lookups.
+    pub seconds: f64,
+    /// Lookups per second ([`ApplicabilityIndex::find`]).
+    pub lookups_per_second: f64,
+    /// Distinct CVEs found, over all lookups.
+    pub cve_hits: usize,
+    /// CVE hits per second: what a lookup's answer costs, whatever its size.
+    pub cve_hits_per_second: f64,
+    /// Mean CVEs per lookup.
+    pub cves_per_lookup: f64,
+    /// Lookups that found no CVE.
+    pub empty_lookups: usize,
+}
+
+/// Runs `lookups` lookups of synthetic inventory entries (see [`synthetic_inventory_asset`])
+/// on `threads` threads against `index`.
+pub fn measure_lookups(
+    index: &ApplicabilityIndex,
+    lookups: usize,
+    threads: usize,
+    seed: u64,
+    unlisted_per_mille: u64,
+) -> LookupReport {
+    let threads = threads.max(1);
+    let per_thread = lookups / threads;
+    let assets: Vec<Vec<Asset>> = (0..threads)
+        .map(|thread| {
+            let mut rng = Rng::new(seed ^ (thread as u64 + 1).wrapping_mul(0x9e37_79b9));
+            (0..per_thread.clamp(1, 100_000))
+                .map(|_| Asset::new(synthetic_inventory_asset(&mut rng, unlisted_per_mille)))
+                .collect()
+        })
+        .collect();
+    let started = Instant::now();
+    let (cve_hits, empty_lookups) = std::thread::scope(|scope| {
+        let workers: Vec<_> = assets
+            .iter()
+            .map(|assets| {
+                scope.spawn(move || {
+                    let (mut hits, mut empty) = (0usize, 0usize);
+                    for at in 0..per_thread {
+                        let found = index.find(&assets[at % assets.len()]);
+                        let distinct = found
+                            .iter()
+                            .zip(found.iter().skip(1).map(Some).chain([None]))
+                            .filter(|(hit, next)| next.is_none_or(|next| next.cve != hit.cve))
+                            .count();
+                        hits += distinct;
+                        empty += usize::from(distinct == 0);
+                    }
+                    (hits, empty)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("lookup thread"))
+            .fold((0, 0), |(hits, empty), (more, none)| {
+                (hits + more, empty + none)
+            })
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let lookups = per_thread * threads;
+    LookupReport {
+        lookups,
+        unlisted_per_mille,
+        threads,
+        seconds,
+        lookups_per_second: lookups as f64 / seconds,
+        cve_hits,
+        cve_hits_per_second: cve_hits as f64 / seconds,
+        cves_per_lookup: cve_hits as f64 / lookups.max(1) as f64,
+        empty_lookups,
+    }
+}
+
+/// `VmHWM` of `/proc/self/status`: the peak resident set size of this process in KiB.
+pub fn peak_resident_kib() -> Option<u64> {
+    peak_rss_kib()
 }

@@ -69,7 +69,7 @@ enum Command {
     /// Version ordering as vulnerability bounds use it.
     #[command(subcommand)]
     Version(commands::cpe::VersionCommand),
-    /// Vulnerability intelligence: NVD, CVE 5, KEV and EPSS files.
+    /// Vulnerability intelligence: NVD, CVE 5, KEV and EPSS, imported, updated and looked up.
     #[command(subcommand)]
     Vulndb(commands::vulndb::VulndbCommand),
     /// Benchmarks: national-scale data and load tests.
@@ -116,9 +116,10 @@ fn main() -> ExitCode {
             Some(commands::cpe::run_cpe(command).map_err(|e| commands::cpe::describe(&e, lang)))
         }
         Command::Version(command) => Some(Ok(commands::cpe::run_version(command))),
-        Command::Vulndb(command) => {
-            Some(commands::vulndb::run_vulndb(command, lang).map_err(|e| e.to_string()))
-        }
+        Command::Vulndb(command) if command.reads_files_only() => Some(
+            commands::vulndb::run_vulndb(command, lang)
+                .map_err(|e| commands::vulndb_import::describe(&e, lang)),
+        ),
         Command::Scan(args) => Some(commands::scan::run(args, lang)),
         _ => None,
     };
@@ -179,6 +180,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::User(command) => commands::user::run(command, &settings).await,
         Command::Token(command) => commands::token::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
-        Command::Cpe(_) | Command::Version(_) | Command::Vulndb(_) | Command::Scan(_) => Ok(()),
+        Command::Vulndb(command) => commands::vulndb::run(command, &settings).await,
+        Command::Cpe(_) | Command::Version(_) | Command::Scan(_) => Ok(()),
     }
 }

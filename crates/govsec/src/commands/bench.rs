@@ -47,6 +47,13 @@ pub enum BenchCommand {
     },
     /// `govsec scan` on many virtual hosts on loopback, optionally beside pshtt.
     Scan(super::bench_scan::ScanBenchArgs),
+    /// A synthetic NVD feed imported into a fresh SQLite database, the index rebuilt from it,
+    /// and lookups of a synthetic inventory.
+    Vulndb(crate::commands::vulndb_bench::VulndbBenchArgs),
+    /// The index process of `bench vulndb`: the index built from the configured database,
+    /// then lookups.
+    #[command(hide = true)]
+    VulndbIndex(crate::commands::vulndb_bench::IndexBenchArgs),
     /// gen-world into a temporary directory, `govsec serve` on it, then load.
     Web {
         #[command(flatten)]
@@ -212,6 +219,11 @@ pub async fn run(command: BenchCommand, settings: &Settings) -> Result<(), Failu
                 })
             );
             Ok(())
+        }
+        BenchCommand::Vulndb(args) => crate::commands::vulndb_bench::run(&args).await,
+        BenchCommand::VulndbIndex(args) => {
+            let store = settings.open_store().await?;
+            crate::commands::vulndb_bench::run_index(&args, &store).await
         }
         BenchCommand::GenNvd { cves, seed, output } => {
             let report = crate::commands::vulndb::run_gen_nvd(cves, seed, &output)

@@ -11,6 +11,9 @@ pub mod serve;
 pub mod token;
 pub mod user;
 pub mod vulndb;
+pub mod vulndb_bench;
+pub mod vulndb_import;
+pub mod vulndb_update;
 
 /// Now, in Unix seconds: what the store's timestamps and the identity rules count in.
 pub fn unix_now() -> u64 {

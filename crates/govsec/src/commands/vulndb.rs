@@ -1,8 +1,9 @@
-//! `govsec vulndb …` and `govsec bench gen-nvd`: the CLI over `govsec-vulndb`,
-//! working on files (the database import is a later step).
+//! `govsec vulndb …` and `govsec bench gen-nvd`: the CLI over `govsec-vulndb`.
 //!
-//! Each function returns the text to print on stdout; the binary prints it,
-//! and maps an `Err` to exit code 2 with the error's message on stderr.
+//! `import` and `update` write the configured database; `lookup` and `stats` answer from it,
+//! or, given `--nvd` files, from those files alone without a database. The file-based
+//! functions return the text to print on stdout; the binary prints it, and maps an `Err` to
+//! exit code 2 with the error's message on stderr.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -12,9 +13,13 @@ use govsec_cpe::WellFormedName;
 use govsec_i18n::{Lang, Text};
 use govsec_vulndb::{
     Applicability, ApplicabilityIndex, Asset, CveId, CveRecord, EpssScores, Error, KevCatalog,
-    Location, ReadOptions, read_epss_file, read_kev_file, read_nvd_file,
+    Location, ProductKey, ReadOptions, read_epss_file, read_kev_file, read_nvd_file,
 };
 use serde_json::{Value, json};
+
+use crate::Failure;
+use crate::commands::vulndb_import::{self, ImportFiles};
+use crate::config::Settings;
 
 /// Output format.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,12 +33,40 @@ pub enum Format {
 /// `govsec vulndb …`.
 #[derive(clap::Subcommand, Debug)]
 pub enum VulndbCommand {
-    /// The CVEs that apply to the concrete CPE name, ranked by KEV, CVSS, EPSS.
+    /// Imports feeds into the database in one transaction: only new or newer records are
+    /// written; without --skip-invalid any invalid input aborts and nothing is written.
+    Import {
+        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable, in order.
+        #[arg(long = "nvd")]
+        nvd: Vec<PathBuf>,
+        /// CVE JSON 5 record, or a directory of them; repeatable.
+        #[arg(long = "cve5", value_name = "DIR|FILE")]
+        cve5: Vec<PathBuf>,
+        /// CISA KEV catalogue (JSON); replaces the stored one.
+        #[arg(long)]
+        kev: Option<PathBuf>,
+        /// EPSS scores (CSV, plain or .gz); replace the stored ones.
+        #[arg(long)]
+        epss: Option<PathBuf>,
+        /// Skip invalid records (and files that cannot be read to their end), report them,
+        /// and import the rest.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Downloads the current NVD feeds (checked against their .meta), KEV and EPSS, resuming
+    /// partial downloads, and imports them.
+    Update(crate::commands::vulndb_update::UpdateArgs),
+    /// The CVEs that apply to the concrete CPE name, ranked by KEV, CVSS, EPSS: from the
+    /// database, or from the --nvd files when given.
     Lookup {
         /// A concrete CPE name (`cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*`).
         cpe: String,
-        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable.
-        #[arg(long = "nvd", required = true)]
+        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable. Without it the
+        /// database answers.
+        #[arg(long = "nvd")]
         nvd: Vec<PathBuf>,
         /// CISA KEV catalogue (JSON).
         #[arg(long)]
@@ -51,10 +84,12 @@ pub enum VulndbCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Counts over the files: records by status, criteria, CVSS checks, KEV, EPSS.
+    /// Counts: records by status, criteria, CVSS checks, KEV, EPSS; of the database, or of
+    /// the --nvd files when given.
     Stats {
-        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable.
-        #[arg(long = "nvd", required = true)]
+        /// NVD CVE JSON 2.0 feed or API page (plain or .gz); repeatable. Without it the
+        /// database is counted.
+        #[arg(long = "nvd")]
         nvd: Vec<PathBuf>,
         /// CISA KEV catalogue (JSON).
         #[arg(long)]
@@ -132,7 +167,115 @@ fn parse_cpe(text: &str, argument: &str) -> Result<WellFormedName, Error> {
     })
 }
 
-/// Runs a `vulndb` subcommand; an `Err` is bad input (exit code 2).
+impl VulndbCommand {
+    /// Whether the command works on the files it names alone, with no database.
+    pub fn reads_files_only(&self) -> bool {
+        match self {
+            VulndbCommand::Lookup { nvd, .. } | VulndbCommand::Stats { nvd, .. } => !nvd.is_empty(),
+            VulndbCommand::Import { .. } | VulndbCommand::Update(_) => false,
+        }
+    }
+}
+
+/// Runs a `vulndb` subcommand on the database.
+pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Failure> {
+    let lang = settings.lang;
+    let store = settings.open_store().await?;
+    let output = match command {
+        VulndbCommand::Import {
+            nvd,
+            cve5,
+            kev,
+            epss,
+            skip_invalid,
+            format,
+        } => {
+            let files = ImportFiles {
+                nvd,
+                cve5,
+                kev,
+                epss,
+            };
+            let report = vulndb_import::import(&store, files, skip_invalid, lang).await?;
+            match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&report).expect("JSON values serialize")
+                }
+                Format::Text => report.text(lang),
+            }
+        }
+        VulndbCommand::Update(args) => {
+            crate::commands::vulndb_update::run(&args, settings, &store).await?
+        }
+        VulndbCommand::Lookup {
+            cpe,
+            platforms,
+            format,
+            ..
+        } => {
+            let input = |error: Error| Failure::Input(vulndb_import::describe(&error, lang));
+            let name = parse_cpe(&cpe, "CPE argument").map_err(input)?;
+            let platforms = platforms
+                .iter()
+                .map(|platform| parse_cpe(platform, "--platform"))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(input)?;
+            if store.vulndb_is_empty().await.map_err(store_failure)? {
+                return Err(Failure::Input(Text::VulndbEmpty.get(lang).to_owned()));
+            }
+            let mut builder = ApplicabilityIndex::builder();
+            store
+                .vulndb_applicability(ProductKey::of(&name).as_ref(), |record| {
+                    builder.add(&record)
+                })
+                .await
+                .map_err(store_failure)?;
+            let index = builder.build();
+            let found = index.lookup(&Asset::on_platforms(name, platforms));
+            let ids: Vec<CveId> = found
+                .iter()
+                .map(|applicability| applicability.cve)
+                .collect();
+            let sources = Sources {
+                records: store.vulndb_records(&ids).await.map_err(store_failure)?,
+                kev: store.vulndb_kev(&ids).await.map_err(store_failure)?,
+                epss: store.vulndb_epss(&ids).await.map_err(store_failure)?,
+                skipped: Vec::new(),
+            };
+            lookup_output(&sources, found, format, lang)
+        }
+        VulndbCommand::Stats { format, .. } => {
+            let statistics = store.vulndb_statistics().await.map_err(store_failure)?;
+            let value = serde_json::to_value(&statistics).expect("JSON values serialize");
+            match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&value).expect("JSON values serialize")
+                }
+                Format::Text => text_lines(&value),
+            }
+        }
+    };
+    println!("{output}");
+    Ok(())
+}
+
+fn store_failure(error: govsec_store::StoreError) -> Failure {
+    Failure::Internal(error.into())
+}
+
+/// A JSON object as `key: value` lines.
+fn text_lines(value: &Value) -> String {
+    let mut out = String::new();
+    if let Value::Object(fields) = value {
+        for (key, value) in fields {
+            let _ = writeln!(out, "{key}: {value}");
+        }
+    }
+    out
+}
+
+/// Runs a `vulndb` subcommand on files alone (see [`VulndbCommand::reads_files_only`]); an
+/// `Err` is bad input (exit code 2).
 pub fn run_vulndb(cmd: &VulndbCommand, lang: Lang) -> Result<String, Error> {
     match cmd {
         VulndbCommand::Lookup {
@@ -163,6 +306,9 @@ pub fn run_vulndb(cmd: &VulndbCommand, lang: Lang) -> Result<String, Error> {
         } => {
             let sources = load(nvd, kev.as_deref(), epss.as_deref(), *skip_invalid)?;
             Ok(stats_output(&sources, *format))
+        }
+        VulndbCommand::Import { .. } | VulndbCommand::Update(_) => {
+            unreachable!("import and update work on the database")
         }
     }
 }
@@ -354,13 +500,7 @@ fn stats_output(sources: &Sources, format: Format) -> String {
     if format == Format::Json {
         return serde_json::to_string_pretty(&stats).expect("JSON values serialize");
     }
-    let mut out = String::new();
-    if let Value::Object(fields) = &stats {
-        for (key, value) in fields {
-            let _ = writeln!(out, "{key}: {value}");
-        }
-    }
-    out
+    text_lines(&stats)
 }
 
 /// `govsec bench gen-nvd --cves N [--seed S] --output FILE`: writes a
