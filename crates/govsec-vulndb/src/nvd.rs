@@ -3,21 +3,17 @@
 //! share one shape: `{"format":"NVD_CVE","version":"2.0",…,"vulnerabilities":[{"cve":{…}},…]}`
 //! (NVD, "CVE API 2.0" and its JSON schema `cve_api_json_2.0.schema`).
 //!
-//! The reader streams: the document's top level is walked with a serde
-//! visitor, each element of `vulnerabilities` is read as raw JSON text,
-//! decoded into a [`CveRecord`] and handed to a callback, then dropped; so
-//! memory holds one record at a time, whatever the file's size. Key order
-//! does not matter.
+//! The reader streams: a splitter cuts each element of `vulnerabilities`
+//! out of the byte stream, which is decoded into a [`CveRecord`], handed to
+//! a callback and dropped; so memory holds one record at a time, whatever
+//! the file's size. Key order does not matter.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use govsec_cpe::WellFormedName;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
 use crate::cvss::{CvssScore, CvssVector, CvssVersion, Severity};
 use crate::error::{Error, Location};
@@ -77,37 +73,92 @@ pub fn read_nvd(
     reader: impl Read,
     file: Option<&Path>,
     options: ReadOptions,
-    on_record: impl FnMut(CveRecord),
+    mut on_record: impl FnMut(CveRecord),
 ) -> Result<ReadReport, Error> {
-    let mut state = FeedState {
-        file,
-        options,
-        on_record,
-        report: ReadReport::default(),
-        failure: None,
-        position: 0,
-        last_id: None,
-        saw_vulnerabilities: false,
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut report = ReadReport::default();
+    let mut splitter = Splitter::default();
+    let mut last_id: Option<CveId> = None;
+    let mut handle = |piece: Piece<'_>| -> Result<(), Error> {
+        match piece {
+            Piece::Header(text) => check_header(text, file),
+            Piece::Element {
+                text,
+                index,
+                line,
+                column,
+            } => {
+                let field = format!("vulnerabilities[{index}]");
+                match parse_element(text, line, column) {
+                    Ok(record) => {
+                        last_id = Some(record.id);
+                        on_record(record);
+                        report.records += 1;
+                        Ok(())
+                    }
+                    Err(rejected) => {
+                        let (error, malformed) = *rejected;
+                        let error = error.within(file, None, &field);
+                        // A record that is not well-formed JSON stops the reader either way.
+                        if options.skip_invalid && !malformed {
+                            report.skipped.push(error);
+                            Ok(())
+                        } else {
+                            Err(error)
+                        }
+                    }
+                }
+            }
+        }
     };
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let outcome = FeedSeed { state: &mut state }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end());
-    if let Some(failure) = state.failure.take() {
-        return Err(failure);
+    loop {
+        let chunk = reader.fill_buf().map_err(|error| match file {
+            Some(path) => Error::io(path, error),
+            None => Error::io(Path::new("(input)"), error),
+        })?;
+        if chunk.is_empty() {
+            break;
+        }
+        let length = chunk.len();
+        splitter.feed(chunk, &mut handle)?;
+        reader.consume(length);
     }
-    if let Err(error) = outcome {
-        let field = match state.last_id {
-            Some(id) => format!(
-                "vulnerabilities[{}] (the record after {id})",
-                state.position
-            ),
-            None if state.saw_vulnerabilities => format!("vulnerabilities[{}]", state.position),
-            None => "(top level)".to_owned(),
+    let position = splitter.elements;
+    let in_records = splitter.in_array;
+    let skeleton = splitter.finish();
+    let truncated = |line: usize, column: usize, message: String| {
+        let field = match last_id {
+            Some(id) if in_records => {
+                format!("vulnerabilities[{position}] (the record after {id})")
+            }
+            _ if in_records => format!("vulnerabilities[{position}]"),
+            _ => "(top level)".to_owned(),
         };
-        return Err(json_error(&error, file, None, field));
-    }
-    if !state.saw_vulnerabilities {
+        Error::Json {
+            location: Location {
+                file: file.map(Path::to_owned),
+                cve: None,
+                field: Some(field),
+            },
+            line,
+            column,
+            message,
+        }
+    };
+    let skeleton = match skeleton {
+        Ok(skeleton) => skeleton,
+        Err((line, column)) => {
+            return Err(truncated(
+                line,
+                column,
+                format!("EOF while parsing the document at line {line} column {column}"),
+            ));
+        }
+    };
+    // The text around the records (with `"vulnerabilities":[]`) is small: serde checks its
+    // syntax and the schema fields, wherever they stand.
+    check_header(&skeleton.text, file)?;
+    if !skeleton.saw_records {
         return Err(Error::Schema {
             location: Location {
                 file: file.map(Path::to_owned),
@@ -118,7 +169,7 @@ pub fn read_nvd(
             expected: "an NVD CVE JSON 2.0 document with a \"vulnerabilities\" array",
         });
     }
-    Ok(state.report)
+    Ok(report)
 }
 
 fn json_error(
@@ -139,129 +190,284 @@ fn json_error(
     }
 }
 
-struct FeedState<'p, F> {
-    file: Option<&'p Path>,
-    options: ReadOptions,
-    on_record: F,
-    report: ReadReport,
-    failure: Option<Error>,
-    position: usize,
-    last_id: Option<CveId>,
-    saw_vulnerabilities: bool,
-}
-
-impl<F: FnMut(CveRecord)> FeedState<'_, F> {
-    fn stop<E: de::Error>(&mut self, error: Error) -> E {
-        self.failure = Some(error);
-        E::custom("stopped")
+/// Checks the document's own fields: `format` must be `NVD_CVE` and `version` `2.0` when
+/// present (the CVE API 2.0 schema). `text` is the document up to or around the records,
+/// completed into an object here when the records have only begun.
+fn check_header(text: &[u8], file: Option<&Path>) -> Result<(), Error> {
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<String>,
+        version: Option<String>,
     }
-
-    fn record(&mut self, raw: &RawValue) -> Result<(), Error> {
-        let field = format!("vulnerabilities[{}]", self.position);
-        self.position += 1;
-        match parse_vulnerability(raw.get()) {
-            Ok(record) => {
-                self.last_id = Some(record.id);
-                (self.on_record)(record);
-                self.report.records += 1;
-                Ok(())
-            }
-            Err(error) => {
-                let error = error.within(self.file, None, &field);
-                if self.options.skip_invalid {
-                    self.report.skipped.push(error);
-                    Ok(())
-                } else {
-                    Err(error)
-                }
-            }
+    let completed;
+    let text = if text.ends_with(b"[") {
+        completed = [text, b"]}"].concat();
+        &completed[..]
+    } else {
+        text
+    };
+    let header: Header = serde_json::from_slice(text)
+        .map_err(|error| json_error(&error, file, None, "(top level)".to_owned()))?;
+    for (key, value, expected, wanted) in [
+        ("format", header.format, "NVD_CVE", "format \"NVD_CVE\""),
+        ("version", header.version, "2.0", "version \"2.0\""),
+    ] {
+        if let Some(value) = value
+            && value != expected
+        {
+            return Err(Error::Schema {
+                location: Location {
+                    file: file.map(Path::to_owned),
+                    cve: None,
+                    field: Some(key.to_owned()),
+                },
+                found: value,
+                expected: wanted,
+            });
         }
     }
+    Ok(())
 }
 
-struct FeedSeed<'s, 'p, F> {
-    state: &'s mut FeedState<'p, F>,
+/// Decodes one record cut out of the document; syntax errors are placed in the document.
+/// The flag says whether the record is not well-formed JSON (as opposed to JSON of the
+/// wrong shape or with an invalid value).
+fn parse_element(text: &[u8], line: usize, column: usize) -> Result<CveRecord, Box<(Error, bool)>> {
+    let place = |error: &serde_json::Error| {
+        let inner_line = error.line();
+        Error::Json {
+            location: Location::default(),
+            line: line + inner_line.saturating_sub(1),
+            column: if inner_line <= 1 {
+                column + error.column().saturating_sub(1)
+            } else {
+                error.column()
+            },
+            message: error.to_string(),
+        }
+    };
+    let malformed = || serde_json::from_slice::<serde::de::IgnoredAny>(text).err();
+    let Ok(text) = std::str::from_utf8(text) else {
+        let error = malformed().map_or_else(
+            || Error::Json {
+                location: Location::default(),
+                line,
+                column,
+                message: "invalid UTF-8".to_owned(),
+            },
+            |e| place(&e),
+        );
+        return Err(Box::new((error, true)));
+    };
+    parse_vulnerability(text).map_err(|error| {
+        Box::new(match (&error, malformed()) {
+            (Error::Json { .. }, Some(syntax)) => (place(&syntax), true),
+            _ => (error, false),
+        })
+    })
 }
 
-impl<'de, F: FnMut(CveRecord)> DeserializeSeed<'de> for FeedSeed<'_, '_, F> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
+/// What the splitter hands on.
+enum Piece<'a> {
+    /// The document up to and including the `[` of `vulnerabilities`.
+    Header(&'a [u8]),
+    /// One element of `vulnerabilities`, with where it starts in the document.
+    Element {
+        text: &'a [u8],
+        index: usize,
+        line: usize,
+        column: usize,
+    },
 }
 
-impl<'de, F: FnMut(CveRecord)> Visitor<'de> for FeedSeed<'_, '_, F> {
-    type Value = ();
+/// The document without its records.
+struct Skeleton {
+    text: Vec<u8>,
+    saw_records: bool,
+}
 
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("an NVD CVE JSON 2.0 document (a JSON object)")
-    }
+/// Cuts the elements of the top-level `vulnerabilities` array out of the byte stream, so that
+/// each is parsed from a slice instead of through serde_json's byte-at-a-time reader (the
+/// reader's largest cost, docs/BENCHMARKS-vulndb.md). It tracks only strings, escapes and
+/// nesting — the JSON syntax inside a record is checked when the record is parsed, and the
+/// text around the records (kept, with an empty array) when the document ends.
+#[derive(Default)]
+struct Splitter {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    line: usize,
+    column: usize,
+    skeleton: Vec<u8>,
+    last_string: Vec<u8>,
+    capturing_string: bool,
+    pending_key: Option<Vec<u8>>,
+    in_array: bool,
+    saw_records: bool,
+    element: Vec<u8>,
+    in_element: bool,
+    element_start: (usize, usize),
+    elements: usize,
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "format" | "version" => {
-                    let value: String = map.next_value()?;
-                    let expected = if key == "format" { "NVD_CVE" } else { "2.0" };
-                    if value != expected {
-                        let error = Error::Schema {
-                            location: Location {
-                                file: self.state.file.map(Path::to_owned),
-                                cve: None,
-                                field: Some(key),
-                            },
-                            found: value,
-                            expected: if expected == "2.0" {
-                                "version \"2.0\""
-                            } else {
-                                "format \"NVD_CVE\""
-                            },
-                        };
-                        return Err(self.state.stop(error));
+impl Splitter {
+    fn feed(
+        &mut self,
+        chunk: &[u8],
+        handle: &mut impl FnMut(Piece<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        let mut segment = 0;
+        let mut index = 0;
+        while index < chunk.len() {
+            let byte = chunk[index];
+            if self.in_string {
+                // Inside a string only `"` and `\` matter: jump to the next of them.
+                if self.escaped {
+                    self.escaped = false;
+                    self.column += 1;
+                    index += 1;
+                    continue;
+                }
+                let rest = &chunk[index..];
+                let Some(offset) = memchr::memchr2(b'"', b'\\', rest) else {
+                    self.column += rest.len();
+                    if self.capturing_string {
+                        self.last_string.extend_from_slice(rest);
+                    }
+                    index = chunk.len();
+                    continue;
+                };
+                if self.capturing_string {
+                    self.last_string.extend_from_slice(&rest[..offset]);
+                }
+                self.column += offset + 1;
+                index += offset;
+                if chunk[index] == b'\\' {
+                    self.escaped = true;
+                    if self.capturing_string {
+                        self.last_string.push(b'\\');
+                    }
+                } else {
+                    self.in_string = false;
+                    self.capturing_string = false;
+                }
+                index += 1;
+                continue;
+            }
+            self.column += 1;
+            let mut consumed = false;
+            match byte {
+                b'\n' => {
+                    self.line += 1;
+                    self.column = 0;
+                }
+                b'"' => {
+                    self.in_string = true;
+                    if self.depth == 1 {
+                        self.capturing_string = true;
+                        self.last_string.clear();
                     }
                 }
-                "vulnerabilities" => {
-                    self.state.saw_vulnerabilities = true;
-                    map.next_value_seed(RecordsSeed {
-                        state: &mut *self.state,
+                b':' if self.depth == 1 => {
+                    self.pending_key = Some(std::mem::take(&mut self.last_string));
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    if self.depth == 2
+                        && byte == b'['
+                        && !self.saw_records
+                        && self.pending_key.as_deref() == Some(b"vulnerabilities")
+                    {
+                        self.skeleton.extend_from_slice(&chunk[segment..=index]);
+                        segment = index + 1;
+                        self.in_array = true;
+                        self.saw_records = true;
+                        consumed = true;
+                        handle(Piece::Header(&self.skeleton))?;
+                    } else if self.in_array && self.depth == 3 {
+                        self.in_element = true;
+                        self.element.clear();
+                        self.element_start = (self.line, self.column);
+                        segment = index;
+                    }
+                }
+                b'}' | b']' => {
+                    if self.in_array && self.depth == 2 {
+                        // The end of the records: the skeleton resumes at this `]`.
+                        self.in_array = false;
+                        segment = index;
+                    }
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.in_element && self.depth == 2 {
+                        self.element.extend_from_slice(&chunk[segment..=index]);
+                        segment = index + 1;
+                        self.in_element = false;
+                        consumed = true;
+                        let (line, column) = self.element_start;
+                        let position = self.elements;
+                        self.elements += 1;
+                        handle(Piece::Element {
+                            text: &self.element,
+                            index: position,
+                            line,
+                            column,
+                        })?;
+                    }
+                }
+                _ => {}
+            }
+            if self.in_array && !self.in_element && !consumed {
+                // Commas and blanks between records, and scalars where a record should be
+                // (handed on as records so that their error names them).
+                if !matches!(byte, b',' | b' ' | b'\t' | b'\r' | b'\n') {
+                    self.in_element = true;
+                    self.element.clear();
+                    self.element_start = (self.line, self.column);
+                    segment = index;
+                    let end = chunk[index..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                        .map_or(chunk.len(), |p| index + p);
+                    self.element.extend_from_slice(&chunk[segment..end]);
+                    self.column += end - index - 1;
+                    index = end;
+                    segment = end;
+                    self.in_element = false;
+                    let (line, column) = self.element_start;
+                    let position = self.elements;
+                    self.elements += 1;
+                    handle(Piece::Element {
+                        text: &self.element,
+                        index: position,
+                        line,
+                        column,
                     })?;
+                    continue;
                 }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                segment = index + 1;
             }
+            index += 1;
+        }
+        if self.in_element {
+            self.element.extend_from_slice(&chunk[segment..]);
+        } else if !self.in_array {
+            self.skeleton.extend_from_slice(&chunk[segment..]);
         }
         Ok(())
     }
-}
 
-struct RecordsSeed<'s, 'p, F> {
-    state: &'s mut FeedState<'p, F>,
-}
-
-impl<'de, F: FnMut(CveRecord)> DeserializeSeed<'de> for RecordsSeed<'_, '_, F> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(CveRecord)> Visitor<'de> for RecordsSeed<'_, '_, F> {
-    type Value = ();
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("the array of vulnerabilities")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            if let Err(error) = self.state.record(&raw) {
-                return Err(self.state.stop(error));
-            }
+    /// The skeleton, or where the document ended too early.
+    fn finish(self) -> Result<Skeleton, (usize, usize)> {
+        if self.depth > 0 || self.in_string || self.in_element {
+            return Err((self.line.max(1), self.column));
         }
-        Ok(())
+        Ok(Skeleton {
+            text: self.skeleton,
+            saw_records: self.saw_records,
+        })
     }
 }
 

@@ -314,3 +314,109 @@ fn epss_csv_header_and_lines() {
     );
     assert!(read_epss_file(&no_header, ReadOptions::default()).is_err());
 }
+
+/// A reader that hands out at most `step` bytes per read, so that every boundary between
+/// reads falls somewhere else in the document.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buffer.len()).min(self.bytes.len());
+        buffer[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+fn ids_of(bytes: &[u8], step: usize) -> Result<Vec<String>, Error> {
+    let mut ids = Vec::new();
+    govsec_vulndb::read_nvd(
+        Trickle { bytes, step },
+        None,
+        ReadOptions::default(),
+        |record| ids.push(record.id.to_string()),
+    )?;
+    Ok(ids)
+}
+
+#[test]
+fn records_are_cut_out_the_same_wherever_the_reads_end() {
+    let tricky = GOOD.replace("CVE-2024-0001", "CVE-2024-0009").replace(
+        r#""value":"good""#,
+        r#""value":"a \"quoted\" ] } [ { \\ value, 中文""#,
+    );
+    let pretty = format!(
+        "{{\n  \"format\": \"NVD_CVE\",\n  \"vulnerabilities\": [\n    {GOOD},\n    {tricky}\n  ],\n  \"version\": \"2.0\"\n}}\n"
+    );
+    let expected = vec!["CVE-2024-0001".to_owned(), "CVE-2024-0009".to_owned()];
+    for step in [1, 2, 3, 7, 64, 1 << 20] {
+        assert_eq!(
+            ids_of(pretty.as_bytes(), step).unwrap(),
+            expected,
+            "step {step}"
+        );
+    }
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/nvd/nvdcve-2.0-sample.json");
+    if let Ok(bytes) = std::fs::read(&sample) {
+        let whole = ids_of(&bytes, 1 << 20).unwrap();
+        assert_eq!(whole.len(), 153);
+        assert_eq!(ids_of(&bytes, 997).unwrap(), whole);
+    }
+}
+
+#[test]
+fn errors_inside_a_record_are_placed_in_the_document() {
+    let broken = GOOD.replace(r#""vulnStatus":"#, r#""vulnStatus" "#);
+    let text = format!(
+        "{{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[\n{GOOD},\n  {broken}]}}"
+    );
+    match ids_of(text.as_bytes(), 5).unwrap_err() {
+        Error::Json {
+            line,
+            column,
+            location,
+            ..
+        } => {
+            assert_eq!(line, 3);
+            let record_column = broken.find(r#""vulnStatus" "#).unwrap() + 14;
+            assert_eq!(column, 2 + record_column, "{column}");
+            assert_eq!(location.field.as_deref(), Some("vulnerabilities[1]"));
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn misshapen_documents_are_refused() {
+    for (text, wanted) in [
+        (
+            r#"{"format":"NVD_CVE","vulnerabilities":["CVE-2024-0001"]}"#.to_owned(),
+            "vulnerabilities[0]",
+        ),
+        (
+            r#"{"format":"NVD_CVE","vulnerabilities":[1,2]}"#.to_owned(),
+            "vulnerabilities[0]",
+        ),
+        (
+            r#"{"format":"NVD_CVE","vulnerabilities":[]} trailing"#.to_owned(),
+            "top level",
+        ),
+        (
+            r#"{"format":"NVD_CVE","items":[]}"#.to_owned(),
+            "vulnerabilities",
+        ),
+        (
+            format!(r#"{{"format":"NVD_CVE","vulnerabilities":[{GOOD}]"#),
+            "top level",
+        ),
+        (format!(r#"[{GOOD}]"#), "top level"),
+        ("\u{feff}garbage".to_owned(), "top level"),
+    ] {
+        let error = ids_of(text.as_bytes(), 4).unwrap_err();
+        assert!(error.to_string().contains(wanted), "{text}: {error}");
+    }
+}
