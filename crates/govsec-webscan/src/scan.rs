@@ -283,6 +283,21 @@ struct Chain {
     responses: Vec<(Url, Response)>,
 }
 
+/// What the concurrent probes of one target brought back.
+struct Observed {
+    https: HttpsSide,
+    http_chain: Chain,
+    legacy: Option<LegacyReport>,
+    siblings: Vec<Endpoint>,
+}
+
+/// When a target's scan started and must end.
+struct Timing {
+    scanned_at: String,
+    started: Instant,
+    deadline: Instant,
+}
+
 impl Scanner {
     /// A scanner with these options.
     pub fn new(options: ScanOptions) -> Self {
@@ -498,23 +513,32 @@ impl Scanner {
             hops: Vec::new(),
             responses: Vec::new(),
         });
-        self.report(
-            target, scanned_at, started, deadline, https, http_chain, legacy, siblings,
-        )
+        let timing = Timing {
+            scanned_at,
+            started,
+            deadline,
+        };
+        let observed = Observed {
+            https,
+            http_chain,
+            legacy,
+            siblings,
+        };
+        self.report(target, timing, observed)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn report(
-        &self,
-        target: &Target,
-        scanned_at: String,
-        started: Instant,
-        deadline: Instant,
-        https: HttpsSide,
-        http_chain: Chain,
-        legacy: Option<LegacyReport>,
-        siblings: Vec<Endpoint>,
-    ) -> TargetReport {
+    fn report(&self, target: &Target, timing: Timing, observed: Observed) -> TargetReport {
+        let Observed {
+            https,
+            http_chain,
+            legacy,
+            siblings,
+        } = observed;
+        let Timing {
+            scanned_at,
+            started,
+            deadline,
+        } = timing;
         let host_text = url_host(&target.host);
         let mut findings = Vec::new();
         let chain_report = (!https.chain.is_empty()).then(|| {
