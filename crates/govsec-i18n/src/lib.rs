@@ -323,6 +323,20 @@ catalogue! {
     VerdictMatched => "符合", "matched";
     VerdictNotMatched => "不符合", "not matched";
 
+    // User administration (the authority's).
+    UsersTitle => "使用者管理", "Users";
+    UsersIntro => "變更角色後，該使用者的所有工作階段立即結束，須以新角色重新登入；新角色不得委派的 API 權杖一併撤銷。", "A role change ends every session of the user, who signs in again under the new role; API tokens the new role may not delegate are revoked.";
+    UsersColumnLogin => "帳號", "Login";
+    UsersColumnAgency => "機關", "Agency";
+    UsersColumnRole => "角色", "Role";
+    UsersColumnSecondFactor => "第二因素", "Second factor";
+    UsersChangeRole => "變更角色", "Change role";
+    UsersRoleChanged => "已變更 {0} 的角色，其工作階段已全部結束。", "The role of {0} was changed and all of their sessions ended.";
+    UsersUnknownRole => "未知的角色", "Unknown role";
+    UsersNoSuchUser => "查無此使用者", "No such user";
+    UsersTotpEnrolled => "已設定 TOTP", "TOTP enrolled";
+    UsersTotpPending => "尚未設定（首次登入時設定）", "Not yet (enrolled at first sign-in)";
+
     // `govsec scan`: the HTTPS compliance scanner's table.
     ScanColumnTarget => "目標", "Target";
     ScanColumnAdopted => "已導入 HTTPS", "HTTPS adopted";

@@ -4,11 +4,12 @@
 //! and makes the one-time rules hold under concurrency with conditional writes.
 
 use govsec_core::audit::Actor;
-use govsec_core::{AgencyCode, EmailAddress};
+use govsec_core::{AgencyCode, EmailAddress, Scope};
 use govsec_identity::{
     ApiTokenRecord, FailureHistory, LoginName, RecoveryCodeHash, Role, TokenHash,
 };
 
+use crate::agencies::{in_scope, scope_parameter};
 use crate::audit::append_audit;
 use crate::{Store, StoreError, begin_write, on_pool};
 
@@ -488,5 +489,118 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+}
+
+/// An account as an administrator sees it: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserListing {
+    /// Login name.
+    pub login: LoginName,
+    /// The agency the user belongs to.
+    pub agency: AgencyCode,
+    /// The agency's name in Traditional Chinese.
+    pub agency_name_zh: String,
+    /// Role.
+    pub role: Role,
+    /// Whether sign-in is refused.
+    pub disabled: bool,
+    /// Whether this is a demo account.
+    pub demo: bool,
+    /// Whether a TOTP authenticator is enrolled.
+    pub totp_enrolled: bool,
+}
+
+/// What a role change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleChange {
+    /// The role before.
+    pub previous: Role,
+    /// Sessions of the user that ended.
+    pub sessions_ended: u64,
+    /// API tokens of the user revoked because the new role may not delegate theirs.
+    pub tokens_revoked: u64,
+}
+
+impl Store {
+    /// The accounts of the agencies in `scope`, by agency and login.
+    pub async fn users(&self, scope: &Scope) -> Result<Vec<UserListing>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT u.login, u.agency_code, a.name_zh, u.role, u.disabled, u.demo, t.login IS NOT NULL \
+             FROM users u JOIN agencies a ON a.code = u.agency_code \
+             LEFT JOIN totp_credentials t ON t.login = u.login AND t.secret IS NOT NULL WHERE ",
+            in_scope!("a"),
+            " ORDER BY u.agency_code, u.login"
+        );
+        let rows: Vec<(String, String, String, String, bool, bool, bool)> = on_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(scope_parameter(scope)).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(
+                |(login, agency, agency_name_zh, role, disabled, demo, totp_enrolled)| {
+                    Ok(UserListing {
+                        login: LoginName::parse(&login).map_err(|_| corrupt("login", &login))?,
+                        agency: AgencyCode::parse(&agency)
+                            .map_err(|_| corrupt("agency code", &agency))?,
+                        agency_name_zh,
+                        role: Role::parse(&role).map_err(|_| corrupt("role", &role))?,
+                        disabled,
+                        demo,
+                        totp_enrolled,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Gives the user of an agency in `scope` another role, in one transaction recorded in the
+    /// audit log. A change of privilege rotates the user's sessions: every one ends, so the
+    /// user signs in again under the new role; API tokens whose role the new role may not
+    /// delegate are revoked. `None` when no such user is in the scope.
+    pub async fn change_role(
+        &self,
+        scope: &Scope,
+        login: &LoginName,
+        role: Role,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<RoleChange>, StoreError> {
+        const CURRENT: &str = concat!(
+            "SELECT u.role FROM users u JOIN agencies a ON a.code = u.agency_code WHERE u.login = $2 AND ",
+            in_scope!("a")
+        );
+        const UPDATE: &str = "UPDATE users SET role = $2 WHERE login = $1";
+        const END_SESSIONS: &str = "DELETE FROM sessions WHERE login = $1";
+        const TOKENS: &str =
+            "SELECT token_hash, role FROM api_tokens WHERE owner = $1 AND revoked_at IS NULL";
+        const REVOKE: &str = "UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1";
+        let change = on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "users, sessions, api_tokens, audit_log");
+            let current: Option<String> = sqlx::query_scalar(CURRENT)
+                .bind(scope_parameter(scope))
+                .bind(login.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(current) = current else {
+                return Ok(None);
+            };
+            let previous = Role::parse(&current).map_err(|_| corrupt("role", &current))?;
+            sqlx::query(UPDATE).bind(login.as_str()).bind(role.key()).execute(&mut *tx).await?;
+            let sessions_ended = sqlx::query(END_SESSIONS).bind(login.as_str()).execute(&mut *tx).await?.rows_affected();
+            let tokens: Vec<(String, String)> = sqlx::query_as(TOKENS).bind(login.as_str()).fetch_all(&mut *tx).await?;
+            let mut tokens_revoked = 0;
+            for (hash, token_role) in tokens {
+                let keeps = Role::parse(&token_role).is_ok_and(|r| role.may_delegate(r));
+                if !keeps {
+                    sqlx::query(REVOKE).bind(&hash).bind(now).execute(&mut *tx).await?;
+                    tokens_revoked += 1;
+                }
+            }
+            let object = format!("{} ({} -> {})", login.as_str(), previous.key(), role.key());
+            append_audit!(tx, actor.record(crate::now_text(), "user.role_change", &object));
+            tx.commit().await?;
+            RoleChange { previous, sessions_ended, tokens_revoked }
+        });
+        Ok(Some(change))
     }
 }

@@ -31,7 +31,9 @@ pub use agencies::{
 };
 pub use audit::AuditFilter;
 pub use error::StoreError;
-pub use identity::{ApiTokenListing, FailureKind, NewUser, SessionRecord, UserRecord};
+pub use identity::{
+    ApiTokenListing, FailureKind, NewUser, RoleChange, SessionRecord, UserListing, UserRecord,
+};
 pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
 
 /// How long a SQLite writer waits for another writer before giving up.

@@ -15,6 +15,7 @@ mod layout;
 mod metrics;
 mod pages;
 mod tls;
+mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,6 +113,7 @@ pub(crate) type Route = (
 fn route_table() -> Vec<Route> {
     let mut table = pages::routes();
     table.extend(api::routes());
+    table.extend(users::routes());
     table.extend([
         ("/healthz", &["GET"][..], get(health)),
         ("/metrics", &["GET"], get(metrics::render)),

@@ -124,6 +124,20 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
                 SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
             ]),
         ),
+        // User administration is the authority administrator's.
+        (
+            "GET",
+            "/admin/users",
+            Expect::Same([SIGN_IN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        ),
+        // A role change needs the session's CSRF token; the walk sends a wrong one.
+        (
+            "POST",
+            "/admin/users/{login}/role",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
         (
             "GET",
             "/api/v1/agencies",
@@ -202,7 +216,8 @@ async fn walk(
             for (target, wanted) in targets {
                 let path = template
                     .replace("{code}", target.unwrap_or(OWN))
-                    .replace("{tag}", "en");
+                    .replace("{tag}", "en")
+                    .replace("{login}", "user4");
                 let mut request = Request::builder()
                     .method(*method)
                     .uri(format!("http://{address}{path}"));
@@ -213,7 +228,7 @@ async fn walk(
                     request =
                         request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                     Body::from(
-                        "csrf=not-the-token&login=x&password=y&code=000000&current=x&new=y&repeat=y&scope=this",
+                        "csrf=not-the-token&login=x&password=y&code=000000&current=x&new=y&repeat=y&scope=this&role=auditor",
                     )
                 } else {
                     Body::empty()

@@ -125,6 +125,7 @@ async fn world(throttle: LoginThrottle) -> Vec<(TestDatabase, axum::Router)> {
             ("officer.npa", Role::AgencyOfficer, "301010000A"),
             ("supervisor.moi", Role::Supervisor, "301000000A"),
             ("auditor.ey", Role::Auditor, "A00000000A"),
+            ("admin.ey", Role::AuthorityAdmin, "A00000000A"),
         ] {
             let user = NewUser {
                 login: LoginName::parse(login).unwrap(),
@@ -506,5 +507,142 @@ async fn a_password_change_follows_the_policy_and_ends_every_session() {
             .map(|e| e.record.action)
             .collect();
         assert!(actions.contains(&"user.password_change".to_owned()));
+    }
+}
+
+/// Both sign-in steps: returns the session cookie header value.
+async fn signed_in_cookie(router: &axum::Router, login: &str) -> String {
+    let pending = password_step(router, login, PASSWORD)
+        .await
+        .cookie("govsec_session")
+        .unwrap();
+    let code = TotpSecret::from_base32(SECRET).unwrap().code_at(now());
+    let session = second_factor_step(router, &pending, &code)
+        .await
+        .cookie("govsec_session")
+        .unwrap();
+    format!("govsec_session={session}")
+}
+
+#[tokio::test]
+async fn a_role_change_ends_the_users_sessions_and_revokes_what_it_may_not_delegate() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let officer = signed_in_cookie(&router, "officer.npa").await;
+        let admin = signed_in_cookie(&router, "admin.ey").await;
+        let officer_login = LoginName::parse("officer.npa").unwrap();
+        let token = govsec_identity::ApiToken::generate(&mut UnwrapErr(getrandom::SysRng));
+        let record = govsec_identity::ApiTokenRecord {
+            hash: token.hash(),
+            owner: officer_login.clone(),
+            agency: AgencyCode::parse("301010000A").unwrap(),
+            role: Role::AgencyOfficer,
+            created_at: now(),
+            expires_at: now() + 3600,
+            revoked_at: None,
+        };
+        db.store
+            .create_api_token(&record, "nightly upload", &Actor::command_line())
+            .await
+            .unwrap();
+
+        assert_eq!(
+            send(&router, get("/admin/users", &officer)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let list = send(&router, get("/admin/users", &admin)).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert!(list.body.contains("officer.npa") && list.body.contains("內政部警政署"));
+        let csrf = list.hidden_csrf();
+
+        let unknown_role = send(
+            &router,
+            post(
+                "/admin/users/officer.npa/role",
+                &admin,
+                &format!("csrf={csrf}&role=emperor"),
+            ),
+        )
+        .await;
+        assert_eq!(unknown_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let nobody = send(
+            &router,
+            post(
+                "/admin/users/nobody.here/role",
+                &admin,
+                &format!("csrf={csrf}&role=auditor"),
+            ),
+        )
+        .await;
+        assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            send(&router, get("/agencies", &officer)).await.status,
+            StatusCode::OK,
+            "refused changes change nothing"
+        );
+
+        let done = send(
+            &router,
+            post(
+                "/admin/users/officer.npa/role",
+                &admin,
+                &format!("csrf={csrf}&role=auditor"),
+            ),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(done.location, "/admin/users?changed=officer.npa");
+        assert_eq!(
+            send(&router, get("/agencies", &officer)).await.status,
+            StatusCode::SEE_OTHER,
+            "the officer's session ended with the privilege change"
+        );
+        let user = db.store.user(&officer_login).await.unwrap().unwrap();
+        assert_eq!(user.role, Role::Auditor);
+        let tokens = db.store.api_tokens_of(&officer_login).await.unwrap();
+        assert!(
+            tokens[0].revoked_at.is_some(),
+            "an auditor may not delegate an officer's token"
+        );
+        let shown = send(&router, get("/admin/users?changed=officer.npa", &admin)).await;
+        assert!(shown.body.contains("The role of officer.npa was changed"));
+
+        // Changing one's own role rotates one's own session.
+        let own = send(
+            &router,
+            post(
+                "/admin/users/admin.ey/role",
+                &admin,
+                &format!("csrf={csrf}&role=authority_analyst"),
+            ),
+        )
+        .await;
+        assert_eq!(own.status, StatusCode::SEE_OTHER);
+        let rotated = format!("govsec_session={}", own.cookie("govsec_session").unwrap());
+        assert_ne!(rotated, admin);
+        assert_eq!(
+            send(&router, get("/agencies", &admin)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            send(&router, get("/admin/users", &rotated)).await.status,
+            StatusCode::FORBIDDEN,
+            "an analyst manages no users"
+        );
+        let changes: Vec<String> = db
+            .store
+            .audit_chain()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.record.action == "user.role_change")
+            .map(|e| e.record.object)
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                "officer.npa (agency_officer -> auditor)".to_owned(),
+                "admin.ey (authority_admin -> authority_analyst)".to_owned()
+            ]
+        );
     }
 }
