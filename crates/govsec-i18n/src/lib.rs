@@ -323,6 +323,8 @@ catalogue! {
     VerdictMatched => "符合", "matched";
     VerdictNotMatched => "不符合", "not matched";
 
+    VulndbFileFlagsNeedNvd => "--kev、--epss 與 --skip-invalid 只用於以 --nvd 指定的檔案；查詢資料庫時請先以 govsec vulndb import 匯入", "--kev, --epss and --skip-invalid apply to files given with --nvd; to use them with the database, import them with govsec vulndb import first";
+
     // User administration (the authority's).
     UsersTitle => "使用者管理", "Users";
     UsersIntro => "變更角色後，該使用者的所有工作階段立即結束，須以新角色重新登入；新角色不得委派的 API 權杖一併撤銷。", "A role change ends every session of the user, who signs in again under the new role; API tokens the new role may not delegate are revoked.";

@@ -585,6 +585,10 @@ impl Store {
                 return Ok(None);
             };
             let previous = Role::parse(&current).map_err(|_| corrupt("role", &current))?;
+            if previous == role {
+                // No change of privilege: nothing to rotate, nothing to record.
+                return Ok(Some(RoleChange { previous, sessions_ended: 0, tokens_revoked: 0 }));
+            }
             sqlx::query(UPDATE).bind(login.as_str()).bind(role.key()).execute(&mut *tx).await?;
             let sessions_ended = sqlx::query(END_SESSIONS).bind(login.as_str()).execute(&mut *tx).await?.rows_affected();
             let tokens: Vec<(String, String)> = sqlx::query_as(TOKENS).bind(login.as_str()).fetch_all(&mut *tx).await?;

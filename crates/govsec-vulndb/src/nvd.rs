@@ -120,7 +120,9 @@ pub fn read_nvd(
             break;
         }
         let length = chunk.len();
-        splitter.feed(chunk, &mut handle)?;
+        splitter
+            .feed(chunk, &mut handle)
+            .map_err(|error| error.within(file, None, ""))?;
         reader.consume(length);
     }
     let position = splitter.elements;
@@ -157,7 +159,23 @@ pub fn read_nvd(
     };
     // The text around the records (with `"vulnerabilities":[]`) is small: serde checks its
     // syntax and the schema fields, wherever they stand.
-    check_header(&skeleton.text, file)?;
+    check_header(&skeleton.text, file).map_err(|error| match error {
+        Error::Json {
+            location,
+            line,
+            column,
+            message,
+        } => {
+            let (line, column) = skeleton.document_position(line, column);
+            Error::Json {
+                location,
+                line,
+                column,
+                message,
+            }
+        }
+        other => other,
+    })?;
     if !skeleton.saw_records {
         return Err(Error::Schema {
             location: Location {
@@ -284,7 +302,32 @@ enum Piece<'a> {
 struct Skeleton {
     text: Vec<u8>,
     saw_records: bool,
+    /// Where the records' closing `]` is: in the skeleton (line, column) and in the document
+    /// (line, column), so that positions after the records can be given in the document.
+    closing: Option<((usize, usize), (usize, usize))>,
 }
+
+impl Skeleton {
+    /// A position in the skeleton as a position in the document.
+    fn document_position(&self, line: usize, column: usize) -> (usize, usize) {
+        match self.closing {
+            Some(((skeleton_line, skeleton_column), (document_line, document_column)))
+                if (line, column) >= (skeleton_line, skeleton_column) =>
+            {
+                if line == skeleton_line {
+                    (document_line, document_column + column - skeleton_column)
+                } else {
+                    (document_line + line - skeleton_line, column)
+                }
+            }
+            _ => (line, column),
+        }
+    }
+}
+
+/// The most bytes of the document outside its records: NVD's own fields are a few hundred
+/// bytes, and they are held in memory to be checked at the end.
+const MAX_SKELETON_BYTES: usize = 1 << 20;
 
 /// Cuts the elements of the top-level `vulnerabilities` array out of the byte stream, so that
 /// each is parsed from a slice instead of through serde_json's byte-at-a-time reader (the
@@ -304,13 +347,60 @@ struct Splitter {
     pending_key: Option<Vec<u8>>,
     in_array: bool,
     saw_records: bool,
+    closing: Option<((usize, usize), (usize, usize))>,
     element: Vec<u8>,
     in_element: bool,
+    /// The element is a bare scalar (a string, number, `null`…), not an object or array.
+    scalar: bool,
     element_start: (usize, usize),
     elements: usize,
 }
 
+/// Where in a text its end is, as (line, column) of the last byte, 1-based.
+fn end_position(text: &[u8]) -> (usize, usize) {
+    let line = 1 + text.iter().filter(|b| **b == b'\n').count();
+    let column = text.iter().rev().take_while(|b| **b != b'\n').count();
+    (line, column)
+}
+
 impl Splitter {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.skeleton.len() + bytes.len() > MAX_SKELETON_BYTES {
+            return Err(Error::Schema {
+                location: Location {
+                    file: None,
+                    cve: None,
+                    field: Some("(top level)".to_owned()),
+                },
+                found: format!(
+                    "more than {} KiB outside the records (line {})",
+                    MAX_SKELETON_BYTES / 1024,
+                    self.line
+                ),
+                expected: "an NVD CVE JSON 2.0 document whose bulk is its \"vulnerabilities\" array",
+            });
+        }
+        self.skeleton.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn emit(
+        &mut self,
+        handle: &mut impl FnMut(Piece<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.in_element = false;
+        self.scalar = false;
+        let (line, column) = self.element_start;
+        let index = self.elements;
+        self.elements += 1;
+        handle(Piece::Element {
+            text: &self.element,
+            index,
+            line,
+            column,
+        })
+    }
+
     fn feed(
         &mut self,
         chunk: &[u8],
@@ -353,11 +443,21 @@ impl Splitter {
                 } else {
                     self.in_string = false;
                     self.capturing_string = false;
+                    if self.scalar {
+                        self.element.extend_from_slice(&chunk[segment..=index]);
+                        segment = index + 1;
+                        self.emit(handle)?;
+                    }
                 }
                 index += 1;
                 continue;
             }
             self.column += 1;
+            if self.scalar && matches!(byte, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                self.element.extend_from_slice(&chunk[segment..index]);
+                segment = index;
+                self.emit(handle)?;
+            }
             let mut consumed = false;
             match byte {
                 b'\n' => {
@@ -376,12 +476,25 @@ impl Splitter {
                 }
                 b'{' | b'[' => {
                     self.depth += 1;
-                    if self.depth == 2
+                    let records_key = self.depth == 2
                         && byte == b'['
-                        && !self.saw_records
-                        && self.pending_key.as_deref() == Some(b"vulnerabilities")
-                    {
-                        self.skeleton.extend_from_slice(&chunk[segment..=index]);
+                        && self.pending_key.as_deref() == Some(b"vulnerabilities");
+                    if records_key && self.saw_records {
+                        return Err(Error::Schema {
+                            location: Location {
+                                file: None,
+                                cve: None,
+                                field: Some("vulnerabilities".to_owned()),
+                            },
+                            found: format!(
+                                "a second \"vulnerabilities\" array at line {}",
+                                self.line
+                            ),
+                            expected: "one \"vulnerabilities\" array",
+                        });
+                    }
+                    if records_key {
+                        self.keep(&chunk[segment..=index])?;
                         segment = index + 1;
                         self.in_array = true;
                         self.saw_records = true;
@@ -399,62 +512,38 @@ impl Splitter {
                         // The end of the records: the skeleton resumes at this `]`.
                         self.in_array = false;
                         segment = index;
+                        let (line, column) = end_position(&self.skeleton);
+                        self.closing = Some(((line, column + 1), (self.line, self.column)));
                     }
                     self.depth = self.depth.saturating_sub(1);
-                    if self.in_element && self.depth == 2 {
+                    if self.in_element && !self.scalar && self.depth == 2 {
                         self.element.extend_from_slice(&chunk[segment..=index]);
                         segment = index + 1;
-                        self.in_element = false;
                         consumed = true;
-                        let (line, column) = self.element_start;
-                        let position = self.elements;
-                        self.elements += 1;
-                        handle(Piece::Element {
-                            text: &self.element,
-                            index: position,
-                            line,
-                            column,
-                        })?;
+                        self.emit(handle)?;
                     }
                 }
                 _ => {}
             }
             if self.in_array && !self.in_element && !consumed {
-                // Commas and blanks between records, and scalars where a record should be
-                // (handed on as records so that their error names them).
-                if !matches!(byte, b',' | b' ' | b'\t' | b'\r' | b'\n') {
+                if matches!(byte, b',' | b' ' | b'\t' | b'\r' | b'\n') {
+                    segment = index + 1;
+                } else {
+                    // A scalar where a record should be: handed on as a record, so that its
+                    // error names it; it ends at its closing quote or at a separator.
                     self.in_element = true;
+                    self.scalar = true;
                     self.element.clear();
                     self.element_start = (self.line, self.column);
                     segment = index;
-                    let end = chunk[index..]
-                        .iter()
-                        .position(|b| matches!(b, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
-                        .map_or(chunk.len(), |p| index + p);
-                    self.element.extend_from_slice(&chunk[segment..end]);
-                    self.column += end - index - 1;
-                    index = end;
-                    segment = end;
-                    self.in_element = false;
-                    let (line, column) = self.element_start;
-                    let position = self.elements;
-                    self.elements += 1;
-                    handle(Piece::Element {
-                        text: &self.element,
-                        index: position,
-                        line,
-                        column,
-                    })?;
-                    continue;
                 }
-                segment = index + 1;
             }
             index += 1;
         }
         if self.in_element {
             self.element.extend_from_slice(&chunk[segment..]);
         } else if !self.in_array {
-            self.skeleton.extend_from_slice(&chunk[segment..]);
+            self.keep(&chunk[segment..])?;
         }
         Ok(())
     }
@@ -467,6 +556,7 @@ impl Splitter {
         Ok(Skeleton {
             text: self.skeleton,
             saw_records: self.saw_records,
+            closing: self.closing,
         })
     }
 }

@@ -420,3 +420,49 @@ fn misshapen_documents_are_refused() {
         assert!(error.to_string().contains(wanted), "{text}: {error}");
     }
 }
+
+#[test]
+fn scalars_and_a_second_array_do_not_confuse_the_splitter() {
+    let second = GOOD.replace("CVE-2024-0001", "CVE-2024-0002");
+    // A string where a record should be, then a good record: with skip_invalid the string is
+    // skipped and the record still read, wherever the reads end.
+    let text =
+        format!(r#"{{"format":"NVD_CVE","vulnerabilities":["CVE-2024-0001", null ,{second}]}}"#);
+    for step in [1, 3, 5, 4096] {
+        let mut ids = Vec::new();
+        let report = govsec_vulndb::read_nvd(
+            Trickle {
+                bytes: text.as_bytes(),
+                step,
+            },
+            None,
+            ReadOptions { skip_invalid: true },
+            |record| ids.push(record.id.to_string()),
+        )
+        .unwrap();
+        assert_eq!(ids, vec!["CVE-2024-0002"], "step {step}");
+        assert_eq!(report.skipped.len(), 2, "step {step}: {:?}", report.skipped);
+    }
+    let twice = format!(
+        r#"{{"format":"NVD_CVE","vulnerabilities":[{GOOD}],"vulnerabilities":[{second}]}}"#
+    );
+    let error = ids_of(twice.as_bytes(), 7).unwrap_err();
+    assert!(error.to_string().contains("second"), "{error}");
+    let bulky = format!(
+        r#"{{"format":"NVD_CVE","other":"{}","vulnerabilities":[]}}"#,
+        "x".repeat(2 << 20)
+    );
+    let error = ids_of(bulky.as_bytes(), 1 << 16).unwrap_err();
+    assert!(error.to_string().contains("outside the records"), "{error}");
+}
+
+#[test]
+fn an_error_after_the_records_is_placed_in_the_document() {
+    let text = format!(
+        "{{\n\"format\": \"NVD_CVE\",\n\"vulnerabilities\": [\n{GOOD},\n{GOOD}\n],\n\"version\" \"2.0\"\n}}\n"
+    );
+    match ids_of(text.as_bytes(), 11).unwrap_err() {
+        Error::Json { line, .. } => assert_eq!(line, 7),
+        other => panic!("{other}"),
+    }
+}

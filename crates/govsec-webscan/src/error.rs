@@ -51,6 +51,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The scan of a target failed inside the scanner (a defect, not a finding).
+    #[error("the scan of {target} failed inside the scanner: {reason}")]
+    ScanFailed {
+        /// The target as given.
+        target: String,
+        /// What failed.
+        reason: String,
+    },
     /// A code other than a `CERT_*` one was given as a certificate problem.
     #[error("{0} is not a certificate finding")]
     NotACertificateFinding(FindingCode),

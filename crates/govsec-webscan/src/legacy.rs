@@ -384,18 +384,21 @@ impl LegacyReport {
 /// offer, so this bounds the probes.
 const MAX_WEAK_ROUNDS: usize = 6;
 
-/// Probes `host:port` for legacy versions and weak suites.
+/// Probes `host:port` for legacy versions and weak suites. Each exchange may take up to
+/// `timeout`, and none starts or runs past `deadline` (the target's).
 pub async fn probe(
     dialer: &Dialer,
     host: &ReferenceHost,
     port: u16,
     timeout: Duration,
+    deadline: std::time::Instant,
 ) -> LegacyReport {
+    let limit = || timeout.min(deadline.saturating_duration_since(std::time::Instant::now()));
     let mut report = LegacyReport::default();
     let versions = [Version::SSL3, Version::TLS10, Version::TLS11];
     let answers = futures_join(versions.map(|v| {
         let hello = client_hello(v, host, &LEGACY_SUITES);
-        async move { (v, ask(dialer, host, port, &hello, timeout).await) }
+        async move { (v, ask(dialer, host, port, &hello, limit()).await) }
     }))
     .await;
     for (version, answer) in answers {
@@ -413,7 +416,13 @@ pub async fn probe(
     let mut offered: Vec<u16> = WEAK_SUITES.iter().map(|(id, _, _)| *id).collect();
     for _ in 0..MAX_WEAK_ROUNDS {
         let hello = client_hello(Version::TLS12, host, &offered);
-        match ask(dialer, host, port, &hello, timeout).await {
+        if limit().is_zero() {
+            report
+                .notes
+                .push("weak suites: the target's deadline was reached".to_owned());
+            break;
+        }
+        match ask(dialer, host, port, &hello, limit()).await {
             Answer::Accepted { version, suite } if offered.contains(&suite) => {
                 report.accepted_weak_suites.push(format!(
                     "{} ({})",

@@ -16,6 +16,7 @@ use serde::Serialize;
 use tokio_rustls::rustls::pki_types::CertificateDer;
 use url::Url;
 
+use crate::Error;
 use crate::certificate::{self, CertificateFacts, TrustAnchors};
 use crate::finding::Finding;
 use crate::hsts;
@@ -501,8 +502,16 @@ impl Scanner {
             },
             async {
                 if legacy_wanted {
-                    let limit = budget(deadline, self.options.tls_timeout);
-                    Some(legacy::probe(&self.dialer, &target.host, target.https_port, limit).await)
+                    Some(
+                        legacy::probe(
+                            &self.dialer,
+                            &target.host,
+                            target.https_port,
+                            self.options.tls_timeout,
+                            deadline,
+                        )
+                        .await,
+                    )
                 } else {
                     None
                 }
@@ -689,34 +698,45 @@ impl Scanner {
     }
 
     /// Scans `targets` with at most `concurrency` at a time; `done` is called as each one
-    /// finishes (for a progress bar). Reports come back in the order of `targets`.
+    /// finishes (for a progress bar). Reports come back in the order of `targets`. A scan
+    /// that failed inside (a defect, never a finding about the site) is an
+    /// [`Error::ScanFailed`] naming its target, not a report that would misstate the site.
     pub async fn scan_all(
         self: Arc<Self>,
         targets: Vec<Target>,
         concurrency: usize,
         mut done: impl FnMut(&TargetReport),
-    ) -> Vec<TargetReport> {
+    ) -> Result<Vec<TargetReport>, Error> {
         let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
         let mut tasks = tokio::task::JoinSet::new();
+        let mut inputs = std::collections::HashMap::new();
+        let count = targets.len();
         for (index, target) in targets.into_iter().enumerate() {
             let scanner = Arc::clone(&self);
             let limit = Arc::clone(&limit);
-            tasks.spawn(async move {
+            let input = target.input.clone();
+            let handle = tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
                 (index, scanner.scan(&target).await)
             });
+            inputs.insert(handle.id(), input);
         }
-        let mut reports: Vec<Option<TargetReport>> = Vec::new();
+        let mut reports: Vec<Option<TargetReport>> = vec![None; count];
         while let Some(joined) = tasks.join_next().await {
-            let Ok((index, report)) = joined else {
-                continue;
-            };
-            done(&report);
-            if reports.len() <= index {
-                reports.resize(index + 1, None);
+            match joined {
+                Ok((index, report)) => {
+                    done(&report);
+                    reports[index] = Some(report);
+                }
+                Err(failure) => {
+                    tasks.abort_all();
+                    return Err(Error::ScanFailed {
+                        target: inputs.remove(&failure.id()).unwrap_or_default(),
+                        reason: failure.to_string(),
+                    });
+                }
             }
-            reports[index] = Some(report);
         }
-        reports.into_iter().flatten().collect()
+        Ok(reports.into_iter().flatten().collect())
     }
 }

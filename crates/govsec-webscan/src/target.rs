@@ -240,6 +240,11 @@ impl Overrides {
     /// Where a connection for `host:port` really goes: the `--connect-to` destination, and
     /// the `--resolve` addresses of that destination if any.
     pub fn route(&self, host: &str, port: u16) -> (String, u16, Option<&[IpAddr]>) {
+        // Keys are stored as `lower_host` gives them: IPv6 without brackets.
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
         let (host, port) = self
             .connect_to
             .get(&(host.to_owned(), port))
@@ -313,6 +318,11 @@ mod tests {
             ("127.0.0.1".to_owned(), 9080, None)
         );
         assert_eq!(o.route("other.gov.tw", 80).1, 8080, "a named rule wins");
+        o.add_resolve("[2001:db8::1]:443:127.0.0.1").unwrap();
+        assert!(
+            o.route("[2001:db8::1]", 443).2.is_some(),
+            "bracketed as in URLs"
+        );
 
         for bad in ["x:443", "x:0:127.0.0.1", "x:443:nope", "x:99999:127.0.0.1"] {
             assert!(o.add_resolve(bad).is_err(), "{bad}");

@@ -120,7 +120,22 @@ fn main() -> ExitCode {
             commands::vulndb::run_vulndb(command, lang)
                 .map_err(|e| commands::vulndb_import::describe(&e, lang)),
         ),
-        Command::Scan(args) => Some(commands::scan::run(args, lang)),
+        Command::Scan(args) => {
+            return match commands::scan::run(args, lang) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(commands::scan::ScanFailure::Input(message)) => {
+                    eprintln!("govsec: {message}");
+                    ExitCode::from(2)
+                }
+                Err(commands::scan::ScanFailure::Internal(message)) => {
+                    eprintln!("govsec: {message}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         _ => None,
     };
     if let Some(result) = pure {

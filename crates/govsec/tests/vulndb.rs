@@ -855,3 +855,28 @@ async fn a_download_broken_halfway_resumes_with_a_range_request() {
         );
     }
 }
+
+#[tokio::test]
+async fn file_flags_without_nvd_files_are_refused_not_ignored() {
+    for db in every_backend().await {
+        for args in [
+            &[
+                "vulndb",
+                "lookup",
+                "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+                "--kev",
+                "k.json",
+            ][..],
+            &["vulndb", "stats", "--skip-invalid"],
+        ] {
+            let output = govsec(&db, args);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+            assert!(stderr(&output).contains("--nvd"), "{}", stderr(&output));
+        }
+    }
+}

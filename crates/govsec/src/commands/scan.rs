@@ -140,21 +140,32 @@ fn progress_bar(count: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Runs the scan and returns what to print on stdout, or the bad-input message.
-pub fn run(args: &ScanArgs, lang: Lang) -> Result<String, String> {
-    let (targets, options) = prepare(args, lang)?;
+/// Why `govsec scan` did not run to the end.
+#[derive(Debug)]
+pub enum ScanFailure {
+    /// A target, an override or a file is unusable (exit 2).
+    Input(String),
+    /// The scanner itself failed (exit 1).
+    Internal(String),
+}
+
+/// Runs the scan and returns what to print on stdout.
+pub fn run(args: &ScanArgs, lang: Lang) -> Result<String, ScanFailure> {
+    let (targets, options) = prepare(args, lang).map_err(ScanFailure::Input)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ScanFailure::Internal(e.to_string()))?;
     let started = Instant::now();
     let count = targets.len();
     let bar = progress_bar(count);
     let scanner = Arc::new(Scanner::new(options));
-    let reports = runtime.block_on(scanner.scan_all(targets, args.concurrency, |report| {
-        bar.set_message(report.host.clone());
-        bar.inc(1);
-    }));
+    let reports = runtime
+        .block_on(scanner.scan_all(targets, args.concurrency, |report| {
+            bar.set_message(report.host.clone());
+            bar.inc(1);
+        }))
+        .map_err(|e| ScanFailure::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     Ok(match args.format {

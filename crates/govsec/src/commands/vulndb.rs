@@ -211,8 +211,16 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
             cpe,
             platforms,
             format,
+            kev,
+            epss,
+            skip_invalid,
             ..
         } => {
+            if kev.is_some() || epss.is_some() || skip_invalid {
+                return Err(Failure::Input(
+                    Text::VulndbFileFlagsNeedNvd.get(lang).to_owned(),
+                ));
+            }
             let input = |error: Error| Failure::Input(vulndb_import::describe(&error, lang));
             let name = parse_cpe(&cpe, "CPE argument").map_err(input)?;
             let platforms = platforms
@@ -244,7 +252,18 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
             };
             lookup_output(&sources, found, format, lang)
         }
-        VulndbCommand::Stats { format, .. } => {
+        VulndbCommand::Stats {
+            format,
+            kev,
+            epss,
+            skip_invalid,
+            ..
+        } => {
+            if kev.is_some() || epss.is_some() || skip_invalid {
+                return Err(Failure::Input(
+                    Text::VulndbFileFlagsNeedNvd.get(lang).to_owned(),
+                ));
+            }
             let statistics = store.vulndb_statistics().await.map_err(store_failure)?;
             let value = serde_json::to_value(&statistics).expect("JSON values serialize");
             match format {

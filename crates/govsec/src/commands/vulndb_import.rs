@@ -325,10 +325,8 @@ fn cve5_files(path: &Path) -> Vec<Result<PathBuf, Error>> {
             }
         }
     }
-    found.sort_by(|a, b| match (a, b) {
-        (Ok(a), Ok(b)) => a.cmp(b),
-        _ => std::cmp::Ordering::Equal,
-    });
+    // Paths in order, unreadable directories (errors) first: a total order, as `sort_by` needs.
+    found.sort_by(|a, b| a.as_ref().ok().cmp(&b.as_ref().ok()));
     found
 }
 
