@@ -52,6 +52,9 @@ const ATTEMPTS: usize = 4;
 /// as broken.
 const STALL: Duration = Duration::from_secs(60);
 
+/// The most bytes of a `.meta` file read.
+const MAX_SMALL_BYTES: usize = 64 * 1024;
+
 /// Redirects followed per request.
 const REDIRECTS: usize = 5;
 
@@ -335,13 +338,24 @@ impl Downloader {
             Attempt::Refused(failure) => failure,
             Attempt::Interrupted(reason) => self.failed(url, &reason),
         })?;
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|error| self.failed(url, &error.to_string()))?
-            .to_bytes();
-        Ok(String::from_utf8_lossy(&body).into_owned())
+        // A `.meta` file is three short lines: a mirror that sends more, or stalls, is refused
+        // rather than followed.
+        let mut body = response.into_body();
+        let mut text = Vec::new();
+        loop {
+            let frame = tokio::time::timeout(STALL, body.frame())
+                .await
+                .map_err(|_| self.failed(url, &format!("nothing received for {STALL:?}")))?;
+            let Some(frame) = frame else { break };
+            let frame = frame.map_err(|error| self.failed(url, &error.to_string()))?;
+            if let Ok(data) = frame.into_data() {
+                if text.len() + data.len() > MAX_SMALL_BYTES {
+                    return Err(self.failed(url, &format!("more than {MAX_SMALL_BYTES} bytes")));
+                }
+                text.extend_from_slice(&data);
+            }
+        }
+        Ok(String::from_utf8_lossy(&text).into_owned())
     }
 
     fn failed(&self, url: &str, reason: &str) -> Failure {
