@@ -323,6 +323,10 @@ catalogue! {
     VerdictMatched => "符合", "matched";
     VerdictNotMatched => "不符合", "not matched";
 
+    VulndbNothingReceived => "{0} 秒內未收到任何資料", "nothing received for {0} s";
+    VulndbAnswerTooLarge => "回應超過 {0} 位元組", "the answer is longer than {0} bytes";
+    VulndbConnectionEnded => "連線在收到 {1} 位元組中的 {0} 位元組後中斷", "the connection ended after {0} of {1} bytes";
+    VulndbTooManyRedirects => "轉址超過 {0} 次", "more than {0} redirects";
     VulndbFileFlagsNeedNvd => "--kev、--epss 與 --skip-invalid 只用於以 --nvd 指定的檔案；查詢資料庫時請先以 govsec vulndb import 匯入", "--kev, --epss and --skip-invalid apply to files given with --nvd; to use them with the database, import them with govsec vulndb import first";
 
     // User administration (the authority's).

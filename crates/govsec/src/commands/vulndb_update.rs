@@ -345,17 +345,24 @@ impl Downloader {
         loop {
             let frame = tokio::time::timeout(STALL, body.frame())
                 .await
-                .map_err(|_| self.failed(url, &format!("nothing received for {STALL:?}")))?;
+                .map_err(|_| self.failed(url, &self.nothing_received()))?;
             let Some(frame) = frame else { break };
             let frame = frame.map_err(|error| self.failed(url, &error.to_string()))?;
             if let Ok(data) = frame.into_data() {
                 if text.len() + data.len() > MAX_SMALL_BYTES {
-                    return Err(self.failed(url, &format!("more than {MAX_SMALL_BYTES} bytes")));
+                    return Err(self.failed(
+                        url,
+                        &Text::VulndbAnswerTooLarge.fill(self.lang, &[&MAX_SMALL_BYTES]),
+                    ));
                 }
                 text.extend_from_slice(&data);
             }
         }
         Ok(String::from_utf8_lossy(&text).into_owned())
+    }
+
+    fn nothing_received(&self) -> String {
+        Text::VulndbNothingReceived.fill(self.lang, &[&STALL.as_secs()])
     }
 
     fn failed(&self, url: &str, reason: &str) -> Failure {
@@ -430,7 +437,7 @@ impl Downloader {
         loop {
             let frame = tokio::time::timeout(STALL, body.frame())
                 .await
-                .map_err(|_| Attempt::Interrupted(format!("nothing received for {STALL:?}")))?;
+                .map_err(|_| Attempt::Interrupted(self.nothing_received()))?;
             let Some(frame) = frame else { break };
             let frame = frame.map_err(|error| Attempt::Interrupted(error.to_string()))?;
             if let Ok(data) = frame.into_data() {
@@ -450,9 +457,9 @@ impl Downloader {
         self.progress.show(&progress_line(&name, written, total));
         self.progress.finish();
         match total {
-            Some(total) if written < total => Err(Attempt::Interrupted(format!(
-                "the connection ended after {written} of {total} bytes"
-            ))),
+            Some(total) if written < total => Err(Attempt::Interrupted(
+                Text::VulndbConnectionEnded.fill(self.lang, &[&written, &total]),
+            )),
             _ => Ok(()),
         }
     }
@@ -473,7 +480,7 @@ impl Downloader {
             })?;
             let response = tokio::time::timeout(STALL, self.client.request(request))
                 .await
-                .map_err(|_| Attempt::Interrupted(format!("no answer for {STALL:?}")))?
+                .map_err(|_| Attempt::Interrupted(self.nothing_received()))?
                 .map_err(|error| Attempt::Interrupted(format!("{error:#}")))?;
             if !response.status().is_redirection() {
                 return Ok(response);
@@ -487,7 +494,14 @@ impl Downloader {
             };
             url = redirect_target(&url, location);
         }
-        Err(Attempt::Refused(self.failed(&url, "too many redirects")))
+        Err(Attempt::Refused(
+            self.failed(
+                &url,
+                Text::VulndbTooManyRedirects
+                    .fill(self.lang, &[&REDIRECTS])
+                    .as_str(),
+            ),
+        ))
     }
 }
 
