@@ -32,4 +32,7 @@ pub enum StoreError {
         /// The value found.
         value: String,
     },
+    /// A worker decoding stored records stopped without an answer.
+    #[error("decoding stored records failed: {0}")]
+    Decoding(String),
 }

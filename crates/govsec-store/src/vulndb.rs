@@ -777,12 +777,13 @@ impl Store {
             // Decoding (JSON and CPE names) is most of the work: pages decode on blocking
             // threads while the next page is read, and reach `each` in order.
             decoding.push_back(tokio::task::spawn_blocking(move || decode_page(&rows)));
-            while decoding.len() > DECODING || (next.is_none() && !decoding.is_empty()) {
-                let page = decoding
-                    .pop_front()
-                    .expect("a page is decoding")
+            while decoding.len() > DECODING || next.is_none() {
+                let Some(pending) = decoding.pop_front() else {
+                    break;
+                };
+                let page = pending
                     .await
-                    .expect("page decoding does not panic")?;
+                    .map_err(|failure| StoreError::Decoding(failure.to_string()))??;
                 count += page.len();
                 page.into_iter().for_each(&mut each);
             }
