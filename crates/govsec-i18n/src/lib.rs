@@ -343,6 +343,37 @@ catalogue! {
     UsersTotpEnrolled => "已設定 TOTP", "TOTP enrolled";
     UsersTotpPending => "尚未設定（首次登入時設定）", "Not yet (enrolled at first sign-in)";
 
+    // `govsec inventory normalize`: rows of an inventory as CPE 2.3 names.
+    InventoryStatusConverted => "已轉換", "converted";
+    InventoryStatusAmbiguous => "待確認", "ambiguous";
+    InventoryStatusUnconverted => "未轉換", "unconverted";
+    InventoryStatusInvalid => "無效", "invalid";
+    InventorySummary => "{0}：共 {1} 列（{2}）", "{0}: {1} rows ({2})";
+    InventoryUnknownColumn => "未辨識的欄位（第 {0} 欄「{1}」），其內容未讀取", "Unrecognised column {0} ({1}); its values were not read";
+    InventoryNoDatabase => "找不到資料庫：僅以內建別名表正規化（匯入弱點資料後，產品字典會加入其中的所有產品）", "No database: normalising with the built-in alias table only (once vulnerability data is imported, every product it names joins the dictionary)";
+    InventoryUnknownEncoding => "未知的編碼「{0}」（可用 auto、utf-8、utf-16、big5）", "Unknown encoding {0} (use auto, utf-8, utf-16 or big5)";
+    InventoryUnknownFormat => "未知的清冊格式「{0}」（可用 {1}）", "Unknown inventory format {0} (use {1})";
+    InventoryAliasesNotUtf8 => "檔案不是 UTF-8 文字", "the file is not UTF-8 text";
+    InventoryMethodGivenCpe => "清冊提供的 CPE", "CPE given in the inventory";
+    InventoryMethodLearned => "{0}學習的對應", "mapping taught {0}";
+    InventoryScopeAgency => "本機關", "by this agency";
+    InventoryScopeNational => "全國", "nationally";
+    InventoryMethodPackageUrl => "套件 URL（{0}）的套件名稱 {1}", "package name {1} of the package URL ({0})";
+    InventoryMethodPackage => "套件名稱 {0}", "package name {0}";
+    InventoryMethodAlias => "別名表的名稱「{0}」{1}", "alias phrase \"{0}\"{1}";
+    InventoryMethodRanked => "與產品字典相似（共同字詞：{0}）{1}", "similar to the product dictionary (shared words: {0}){1}";
+    InventoryPublisherAgrees => "，發行者相符", ", publisher agrees";
+    InventoryRemarkMissingName => "缺少軟體名稱", "the software name is missing";
+    InventoryRemarkInvalidCpe => "CPE 欄位「{0}」無效：{1}", "the CPE field {0} is not valid: {1}";
+    InventoryRemarkInvalidPurl => "套件 URL「{0}」無效，改以名稱比對", "the package URL {0} is not valid; the name was used";
+    InventoryRemarkVersionUnknown => "未說明版本，CPE 版本為任意值", "no version is stated; the CPE version is ANY";
+    InventoryRemarkVersionNotUsable => "版本「{0}」無法寫入 CPE，已略去", "the version {0} cannot stand in a CPE name and was left out";
+    InventoryRemarkVersionAmbiguous => "版本可對應多個版次，請選擇其一", "the version fits several releases; pick one";
+    InventoryRemarkPublisherDisagrees => "發行者指向另一廠商（{0}）", "the publisher names another vendor ({0})";
+    InventoryRemarkUntranslated => "無法翻譯的中文字詞未參與比對：{0}", "Chinese words with no translation took no part in matching: {0}";
+    InventoryRemarkNoCandidate => "產品字典中沒有相近的產品", "no product in the dictionary is close";
+    InventoryReasonSeparator => "；", "; ";
+
     // `govsec scan`: the HTTPS compliance scanner's table.
     ScanColumnTarget => "目標", "Target";
     ScanColumnAdopted => "已導入 HTTPS", "HTTPS adopted";

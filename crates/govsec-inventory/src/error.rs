@@ -46,6 +46,14 @@ pub enum InventoryError {
         /// The file.
         file: Arc<str>,
     },
+    /// An alias file of the normaliser is not valid.
+    #[error("{file}: not a valid alias file: {reason}")]
+    AliasFile {
+        /// The alias file.
+        file: Arc<str>,
+        /// What is wrong, naming the entry.
+        reason: String,
+    },
     /// The bytes do not decode in the stated or detected encoding.
     #[error("{file}:{row}:{column}: the text is not valid {encoding}")]
     Undecodable {

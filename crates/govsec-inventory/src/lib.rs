@@ -8,12 +8,14 @@
 //! untrusted, so every reader is bounded by [`Limits`] and answers bad input with an
 //! [`InventoryError`] naming the file, row and column (or JSON path), never a panic.
 //!
-//! Turning entries into CPE names is the normaliser's work, built on this model.
+//! [`normalise`] turns entries into CPE 2.3 names: the alias table (zh-TW and English), version
+//! schemes, ranking against the product dictionary and the mappings officers taught.
 
 mod columns;
 mod documents;
 mod error;
 mod model;
+pub mod normalise;
 mod packages;
 mod tabular;
 mod text;

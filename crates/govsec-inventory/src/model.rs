@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// Where in an inventory file an entry was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum Position {
     /// A 1-based row of a tabular file or a 1-based line of a package list, counted as the
     /// spreadsheet or a text editor shows it (the header is row 1 of a CSV file).

@@ -383,5 +383,5 @@ fn entries_serialise_with_their_location() {
     let json = serde_json::to_value(&inventory).unwrap();
     assert_eq!(json["format"], "csv");
     assert_eq!(json["entries"][0]["source"]["file"], "a.csv");
-    assert_eq!(json["entries"][0]["source"]["position"]["row"], 2);
+    assert_eq!(json["entries"][0]["source"]["position"], 2);
 }

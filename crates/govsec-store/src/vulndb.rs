@@ -1074,6 +1074,20 @@ impl Store {
         }))
     }
 
+    /// Every distinct (part, vendor, product) the stored applicability names, sorted: the
+    /// vulnerability data's half of the normaliser's product dictionary.
+    pub async fn vulndb_product_names(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT DISTINCT part, vendor, product FROM vulndb_products \
+                 ORDER BY part, vendor, product",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
     /// Whether no CVE record is stored yet.
     pub async fn vulndb_is_empty(&self) -> Result<bool, StoreError> {
         let records: i64 = on_pool!(self, pool => {

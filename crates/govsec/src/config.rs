@@ -113,6 +113,11 @@ impl Settings {
         })
     }
 
+    /// The SQLite database file of the data directory (used when no database URL is set).
+    pub fn database_file(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
+
     /// Opens the configured database, creating the data directory and applying migrations.
     pub async fn open_store(&self) -> anyhow::Result<govsec_store::Store> {
         let store = match &self.database_url {

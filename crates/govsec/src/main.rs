@@ -72,8 +72,12 @@ enum Command {
     /// Vulnerability intelligence: NVD, CVE 5, KEV and EPSS, imported, updated and looked up.
     #[command(subcommand)]
     Vulndb(commands::vulndb::VulndbCommand),
-    /// Benchmarks: national-scale data and load tests.
+    /// Software inventories: read and normalise to CPE 2.3 names.
+    #[command(subcommand)]
+    Inventory(commands::inventory::InventoryCommand),
+    /// HTTPS compliance scan of websites.
     Scan(commands::scan::ScanArgs),
+    /// Benchmarks: national-scale data and load tests.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
 }
@@ -196,6 +200,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Token(command) => commands::token::run(command, &settings).await,
         Command::Bench(command) => commands::bench::run(command, &settings).await,
         Command::Vulndb(command) => commands::vulndb::run(command, &settings).await,
+        Command::Inventory(command) => commands::inventory::run(command, &settings).await,
         Command::Cpe(_) | Command::Version(_) | Command::Scan(_) => Ok(()),
     }
 }

@@ -54,6 +54,10 @@ pub enum BenchCommand {
     /// then lookups.
     #[command(hide = true)]
     VulndbIndex(crate::commands::vulndb_bench::IndexBenchArgs),
+    /// The normaliser on a labelled inventory: conversion rate, precision, recall.
+    NormalizeQuality(crate::commands::inventory_bench::QualityArgs),
+    /// The normaliser's speed on a generated inventory of a million rows.
+    Normalize(crate::commands::inventory_bench::SpeedArgs),
     /// gen-world into a temporary directory, `govsec serve` on it, then load.
     Web {
         #[command(flatten)]
@@ -200,6 +204,8 @@ pub async fn fill_world(store: &Store, args: &WorldArgs) -> anyhow::Result<usize
 pub async fn run(command: BenchCommand, settings: &Settings) -> Result<(), Failure> {
     match command {
         BenchCommand::Scan(args) => super::bench_scan::run(args).await,
+        BenchCommand::NormalizeQuality(args) => super::inventory_bench::run_quality(&args),
+        BenchCommand::Normalize(args) => super::inventory_bench::run_speed(&args),
         BenchCommand::GenWorld(args) => {
             let store = settings.open_store().await?;
             let started = Instant::now();

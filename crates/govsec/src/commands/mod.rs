@@ -6,6 +6,8 @@ pub mod bench;
 pub mod bench_scan;
 pub mod cpe;
 pub mod demo;
+pub mod inventory;
+pub mod inventory_bench;
 pub mod scan;
 pub mod serve;
 pub mod token;

@@ -1,0 +1,356 @@
+use super::*;
+use crate::Position;
+
+const TABLE: &str = r#"
+[[vendor]]
+vendor = "microsoft"
+names = ["Microsoft Corporation", "微軟", "台灣微軟"]
+
+[[vendor]]
+vendor = "oracle"
+names = ["Oracle Corporation", "甲骨文"]
+
+[[vendor]]
+vendor = "rarlab"
+names = ["win.rar GmbH", "RARLAB"]
+
+[[vendor]]
+vendor = "trendmicro"
+names = ["Trend Micro Inc.", "趨勢科技"]
+
+[[product]]
+part = "a"
+vendor = "microsoft"
+product = "office"
+names = ["Microsoft Office", "Office"]
+versioning = "year"
+
+[[product]]
+part = "o"
+vendor = "microsoft"
+product = "windows_10"
+names = ["Microsoft Windows 10", "Windows 10"]
+versioning = "windows"
+
+[[product]]
+part = "o"
+vendor = "microsoft"
+product = "windows_server"
+names = ["Microsoft Windows Server", "Windows Server"]
+versioning = "windows_server"
+
+[[product]]
+part = "a"
+vendor = "oracle"
+product = "jre"
+names = ["Java", "Java Runtime Environment", "Java SE Runtime Environment"]
+versioning = "java"
+
+[[product]]
+part = "a"
+vendor = "rarlab"
+product = "winrar"
+names = ["WinRAR"]
+
+[[product]]
+part = "a"
+vendor = "openssl"
+product = "openssl"
+names = ["OpenSSL"]
+packages = ["openssl", "libssl3", "openssl-libs"]
+versioning = "distro_package"
+
+[[product]]
+part = "a"
+vendor = "openbsd"
+product = "openssh"
+names = ["OpenSSH"]
+packages = ["openssh"]
+
+[[product]]
+part = "a"
+vendor = "apache"
+product = "log4j"
+names = ["Apache Log4j"]
+packages = ["log4j-core"]
+
+[[product]]
+part = "a"
+vendor = "trendmicro"
+product = "apex_one"
+names = ["Trend Micro Apex One", "Apex One"]
+
+[[product]]
+part = "a"
+vendor = "microsoft"
+product = "edge_chromium"
+names = ["Microsoft Edge", "Edge"]
+
+[[term]]
+zh = "防毒"
+en = "antivirus"
+"#;
+
+fn normaliser() -> Normaliser {
+    let aliases = Aliases::from_toml("table.toml", TABLE).unwrap();
+    let mut dictionary = ProductDictionary::from_aliases(&aliases);
+    dictionary.extend(
+        DictionarySource::VulnerabilityData,
+        [
+            ProductKey::new(Part::Application, "filezilla-project", "filezilla_client").unwrap(),
+            ProductKey::new(Part::Application, "filezilla-project", "filezilla_server").unwrap(),
+            ProductKey::new(Part::Application, "keepass", "keepass").unwrap(),
+            ProductKey::new(Part::Application, "videolan", "vlc_media_player").unwrap(),
+        ],
+    );
+    Normaliser::new(aliases, dictionary, LearnedMappings::default())
+}
+
+fn entry(name: &str, publisher: Option<&str>, version: Option<&str>) -> InventoryEntry {
+    let mut entry = InventoryEntry::new(
+        SourceLocation {
+            file: Arc::from("inventory.csv"),
+            position: Position::Row(2),
+        },
+        name.to_owned(),
+    );
+    entry.publisher = publisher.map(str::to_owned);
+    entry.version = version.map(str::to_owned);
+    entry
+}
+
+fn converted(normaliser: &Normaliser, entry: &InventoryEntry, package: bool) -> String {
+    let found = normaliser.normalise_entry(entry, package);
+    assert_eq!(found.status, Status::Converted, "{found:#?}");
+    found.cpe.unwrap()
+}
+
+#[test]
+fn zh_tw_names_with_noise_convert_through_the_alias_table() {
+    let normaliser = normaliser();
+    let office = entry(
+        "Microsoft Office 專業增強版 2016 - zh-tw",
+        Some("台灣微軟股份有限公司"),
+        Some("16.0.4266.1001"),
+    );
+    assert_eq!(
+        converted(&normaliser, &office, false),
+        "cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*"
+    );
+    let found = normaliser.normalise_entry(&office, false);
+    assert_eq!(found.build.as_deref(), Some("16.0.4266.1001"));
+    assert!(matches!(
+        found.candidates[0].method,
+        Method::Alias {
+            publisher_agrees: true,
+            ..
+        }
+    ));
+    let winrar = entry(
+        "ＷｉｎＲＡＲ 6.24 (64 位元)",
+        Some("win.rar GmbH"),
+        Some("6.24.0"),
+    );
+    assert_eq!(
+        converted(&normaliser, &winrar, false),
+        "cpe:2.3:a:rarlab:winrar:6.24:*:*:*:*:*:*:*"
+    );
+    let apex = entry("趨勢科技 Apex One 防毒", None, Some("14.0.12345"));
+    assert_eq!(
+        converted(&normaliser, &apex, false),
+        "cpe:2.3:a:trendmicro:apex_one:14.0.12345:*:*:*:*:*:*:*"
+    );
+}
+
+#[test]
+fn java_office_and_windows_versions_follow_nvd() {
+    let normaliser = normaliser();
+    let java = entry(
+        "Java 8 Update 281 (64-bit)",
+        Some("Oracle Corporation"),
+        Some("8.0.2810.9"),
+    );
+    assert_eq!(
+        converted(&normaliser, &java, false),
+        "cpe:2.3:a:oracle:jre:1.8.0:update_281:*:*:*:*:*:*"
+    );
+    let windows = entry("Microsoft Windows 10 專業版", None, Some("10.0.19045.3803"));
+    assert_eq!(
+        converted(&normaliser, &windows, false),
+        "cpe:2.3:o:microsoft:windows_10_22h2:10.0.19045.3803:*:*:*:*:*:*:*"
+    );
+    let server = entry(
+        "Windows Server 2019 Datacenter",
+        None,
+        Some("10.0.17763.5329"),
+    );
+    assert_eq!(
+        converted(&normaliser, &server, false),
+        "cpe:2.3:o:microsoft:windows_server_2019:10.0.17763.5329:*:*:*:*:*:*:*"
+    );
+    let office_build_only = entry(
+        "Microsoft Office",
+        Some("Microsoft Corporation"),
+        Some("16.0.17029.20108"),
+    );
+    let found = normaliser.normalise_entry(&office_build_only, false);
+    assert_eq!(found.status, Status::Ambiguous);
+    assert!(found.remarks.contains(&Remark::VersionAmbiguous));
+    assert!(
+        found
+            .candidates
+            .iter()
+            .any(|c| c.cpe == "cpe:2.3:a:microsoft:office:2019:*:*:*:*:*:*:*"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn packages_and_package_urls_use_the_package_names() {
+    let normaliser = normaliser();
+    let ubuntu = entry("libssl3", None, Some("3.0.2-0ubuntu1.10"));
+    assert_eq!(
+        converted(&normaliser, &ubuntu, true),
+        "cpe:2.3:a:openssl:openssl:3.0.2:*:*:*:*:*:*:*"
+    );
+    let ssh = entry("openssh-server", None, Some("1:9.2p1-2+deb12u2"));
+    assert_eq!(
+        converted(&normaliser, &ssh, true),
+        "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*"
+    );
+    let mut log4j = entry("log4j-core", Some("org.apache.logging.log4j"), None);
+    log4j.package_url = Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".to_owned());
+    assert_eq!(
+        converted(&normaliser, &log4j, false),
+        "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"
+    );
+}
+
+#[test]
+fn a_given_cpe_is_used_and_an_invalid_one_is_reported() {
+    let normaliser = normaliser();
+    let mut given = entry("whatever", None, Some("1.2.3"));
+    given.given_cpe = Some("cpe:2.3:a:vendor:product:*:*:*:*:*:*:*:*".to_owned());
+    assert_eq!(
+        converted(&normaliser, &given, false),
+        "cpe:2.3:a:vendor:product:1.2.3:*:*:*:*:*:*:*"
+    );
+    given.given_cpe = Some("cpe:2.3:a:vendor".to_owned());
+    let found = normaliser.normalise_entry(&given, false);
+    assert_eq!(found.status, Status::Invalid);
+    assert!(
+        matches!(&found.remarks[0], Remark::InvalidCpe { cpe, .. } if cpe == "cpe:2.3:a:vendor")
+    );
+    given.given_cpe = Some("cpe:2.3:a:*:*:*:*:*:*:*:*:*:*".to_owned());
+    assert_eq!(
+        normaliser.normalise_entry(&given, false).status,
+        Status::Invalid
+    );
+    let nameless = entry("  ", Some("Microsoft"), None);
+    let found = normaliser.normalise_entry(&nameless, false);
+    assert_eq!(found.status, Status::Invalid);
+    assert_eq!(found.remarks, [Remark::MissingName]);
+}
+
+#[test]
+fn unknown_names_rank_against_the_dictionary() {
+    let normaliser = normaliser();
+    let filezilla = entry("FileZilla Client 3.66.1", Some("Tim Kosse"), Some("3.66.1"));
+    assert_eq!(
+        converted(&normaliser, &filezilla, false),
+        "cpe:2.3:a:filezilla-project:filezilla_client:3.66.1:*:*:*:*:*:*:*"
+    );
+    let vague = entry("FileZilla 3.66.1", None, Some("3.66.1"));
+    let found = normaliser.normalise_entry(&vague, false);
+    assert_eq!(found.status, Status::Ambiguous, "{found:#?}");
+    assert!(found.candidates.len() >= 2);
+    let nothing = entry("差勤管理系統", Some("本機關資訊室"), Some("3.0"));
+    let found = normaliser.normalise_entry(&nothing, false);
+    assert_eq!(found.status, Status::Unconverted);
+    assert!(
+        found
+            .remarks
+            .iter()
+            .any(|r| matches!(r, Remark::Untranslated { .. }))
+    );
+}
+
+#[test]
+fn a_publisher_of_another_vendor_makes_an_alias_ambiguous() {
+    let normaliser = normaliser();
+    let found = normaliser.normalise_entry(
+        &entry("Edge", Some("Oracle Corporation"), Some("1.0")),
+        false,
+    );
+    assert_eq!(found.status, Status::Ambiguous);
+    assert!(found.remarks.contains(&Remark::PublisherDisagrees {
+        publisher_vendor: "oracle".to_owned()
+    }));
+}
+
+#[test]
+fn learned_mappings_apply_to_later_versions_and_agency_wins() {
+    let aliases = Aliases::from_toml("table.toml", TABLE).unwrap();
+    let dictionary = ProductDictionary::from_aliases(&aliases);
+    let mut learned = LearnedMappings::default();
+    let key = mapping_key(&aliases, "公文製作系統 2.0", Some("某資訊公司"));
+    let product = ProductKey::new(Part::Application, "example", "document_editor").unwrap();
+    learned.add(key.clone(), product.clone(), MappingScope::Agency);
+    learned.add(
+        key,
+        ProductKey::new(Part::Application, "other", "editor").unwrap(),
+        MappingScope::National,
+    );
+    let normaliser = Normaliser::new(aliases, dictionary, learned);
+    let found = normaliser.normalise_entry(
+        &entry("公文製作系統 2.1", Some("某資訊公司"), Some("2.1")),
+        false,
+    );
+    assert_eq!(
+        found.cpe.as_deref(),
+        Some("cpe:2.3:a:example:document_editor:2.1:*:*:*:*:*:*:*")
+    );
+    assert_eq!(
+        found.candidates[0].method,
+        Method::Learned {
+            scope: MappingScope::Agency
+        }
+    );
+}
+
+#[test]
+fn an_inventory_is_normalised_once_per_distinct_entry_with_its_platform() {
+    let normaliser = normaliser();
+    let mut first = entry("WinRAR 6.24 (64 位元)", None, Some("6.24.0"));
+    first.operating_system = Some("Windows Server 2019 Standard 10.0.17763".to_owned());
+    let mut second = first.clone();
+    second.source.position = Position::Row(3);
+    let inventory = Inventory {
+        file: Arc::from("inventory.csv"),
+        format: InventoryFormat::Csv,
+        encoding: Some("UTF-8"),
+        entries: vec![first, second],
+        unknown_columns: Vec::new(),
+    };
+    let rows = normaliser.normalise_inventory(&inventory);
+    assert!(Arc::ptr_eq(&rows[0].normalisation, &rows[1].normalisation));
+    assert_eq!(
+        rows[0].platform.as_deref(),
+        Some("cpe:2.3:o:microsoft:windows_server_2019:10.0.17763:*:*:*:*:*:*:*")
+    );
+}
+
+#[test]
+fn package_urls_parse_with_percent_escapes() {
+    let purl =
+        PackageUrl::parse("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar").unwrap();
+    assert_eq!(purl.purl_type, "maven");
+    assert_eq!(purl.namespace, "org.apache.logging.log4j");
+    assert_eq!(purl.name, "log4j-core");
+    assert_eq!(purl.version.as_deref(), Some("2.14.1"));
+    let npm = PackageUrl::parse("pkg:npm/%40angular/core@16.0.0").unwrap();
+    assert_eq!(npm.namespace, "@angular");
+    assert!(PackageUrl::parse("pkg:").is_none());
+    assert!(PackageUrl::parse("pkg:npm/bad%zz").is_none());
+    assert!(PackageUrl::parse("http://example").is_none());
+}
