@@ -14,8 +14,10 @@ use super::versions::Versioning;
 use super::words::{self, COMPANY_WORDS, ChineseLexicon, NameWords, Token, TokenKind};
 use crate::InventoryError;
 
-/// The project's alias table.
+/// The project's alias table: programs, systems and distribution packages.
 const BUILTIN_ALIASES: &str = include_str!("../../data/aliases.toml");
+/// Its second part: libraries and frameworks as SBOMs name them by package URL.
+const BUILTIN_LIBRARIES: &str = include_str!("../../data/libraries.toml");
 
 /// The CPE part: application, operating system or hardware (NISTIR 7695 §5.3.3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -119,6 +121,8 @@ struct ProductBlock {
     versioning: Versioning,
     #[serde(default)]
     components: Option<usize>,
+    #[serde(default)]
+    version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +140,9 @@ pub(crate) struct ProductAlias {
     /// The most dot-separated parts NVD writes in this product's versions, when installers
     /// register longer ones (Python's installer registers 3.12.1150.0 for 3.12.1).
     pub(crate) components: Option<usize>,
+    /// The one version NVD writes for every build of this product (Trend Micro Apex One's
+    /// on-premises agent is `apex_one:2019` whatever its build).
+    pub(crate) fixed_version: Option<String>,
     /// Each name's words, for ranking by similarity.
     pub(crate) names: Vec<Vec<String>>,
 }
@@ -151,6 +158,8 @@ pub struct Aliases {
     vendors: HashMap<String, Arc<str>>,
     /// Exact package name → product index.
     packages: HashMap<String, usize>,
+    /// Product key → its first block.
+    by_key: HashMap<ProductKey, usize>,
     /// Chinese word → the English words it stands for (terms, and Chinese vendor names).
     translations: HashMap<String, Vec<Token>>,
     lexicon: ChineseLexicon,
@@ -173,7 +182,9 @@ pub(crate) struct PhraseMatch {
 impl Aliases {
     /// The project's table.
     pub fn builtin() -> Result<Self, InventoryError> {
-        Self::from_toml("aliases.toml", BUILTIN_ALIASES)
+        let mut aliases = Self::from_toml("aliases.toml", BUILTIN_ALIASES)?;
+        aliases.extend_from_toml("libraries.toml", BUILTIN_LIBRARIES)?;
+        Ok(aliases)
     }
 
     /// Parses an alias file (the shape of `data/aliases.toml`); `file` names it in errors.
@@ -289,10 +300,12 @@ impl Aliases {
                 }
                 self.packages.insert(package, index);
             }
+            self.by_key.entry(key.clone()).or_insert(index);
             self.products.push(ProductAlias {
                 key,
                 versioning: block.versioning,
                 components: block.components.filter(|&n| n > 0),
+                fixed_version: block.version.filter(|v| !v.trim().is_empty()),
                 names,
             });
         }
@@ -361,7 +374,7 @@ impl Aliases {
 
     /// The alias product with this key.
     pub(crate) fn product_by_key(&self, key: &ProductKey) -> Option<&ProductAlias> {
-        self.products.iter().find(|product| product.key == *key)
+        self.by_key.get(key).map(|&index| &self.products[index])
     }
 
     /// How many products, publisher names and phrases the table holds.

@@ -16,6 +16,7 @@
 //! publisher never reaches the dictionary as an untranslatable token.
 
 mod aliases;
+mod prohibited;
 mod ranking;
 mod versions;
 mod words;
@@ -27,6 +28,7 @@ use govsec_cpe::{Attribute, AttributeValue, WellFormedName};
 use serde::Serialize;
 
 pub use aliases::{Aliases, Part, ProductKey};
+pub use prohibited::{Category, ProhibitedList, ProhibitedMatch, ProhibitedRule};
 pub use ranking::{DictionarySource, ProductDictionary};
 pub use versions::{VersionSource, Versioning};
 
@@ -178,6 +180,8 @@ pub struct Normalisation {
     pub version_source: VersionSource,
     /// What was noticed, for the explanation.
     pub remarks: Vec<Remark>,
+    /// The rule of the prohibited-software list the entry matches.
+    pub prohibited: Option<ProhibitedMatch>,
 }
 
 impl Normalisation {
@@ -190,7 +194,19 @@ impl Normalisation {
             build: None,
             version_source: VersionSource::Unknown,
             remarks: vec![remark],
+            prohibited: None,
         }
+    }
+
+    /// The CPE vendor and product of the answer: the converted name, else the best candidate.
+    pub fn vendor_product(&self) -> Option<(String, String)> {
+        let cpe = self
+            .cpe
+            .as_deref()
+            .or(self.candidates.first().map(|c| c.cpe.as_str()))?;
+        let name = WellFormedName::parse(cpe).ok()?;
+        let value = |attribute| name.get(attribute).as_value().map(|v| v.unquoted());
+        Some((value(Attribute::Vendor)?, value(Attribute::Product)?))
     }
 }
 
@@ -267,6 +283,7 @@ pub struct Normaliser {
     aliases: Aliases,
     dictionary: ProductDictionary,
     learned: LearnedMappings,
+    prohibited: ProhibitedList,
 }
 
 /// What makes two entries normalise alike.
@@ -405,7 +422,14 @@ impl Normaliser {
             aliases,
             dictionary,
             learned,
+            prohibited: ProhibitedList::default(),
         }
+    }
+
+    /// The normaliser with a prohibited-software list: rows it matches are flagged.
+    pub fn with_prohibited(mut self, list: ProhibitedList) -> Self {
+        self.prohibited = list;
+        self
     }
 
     /// The project's alias table and nothing else.
@@ -490,8 +514,22 @@ impl Normaliser {
             .flatten()
     }
 
-    /// Normalises one entry. `package` says the entry came from a package manager.
+    /// Normalises one entry and checks it against the prohibited-software list. `package` says
+    /// the entry came from a package manager.
     pub fn normalise_entry(&self, entry: &InventoryEntry, package: bool) -> Normalisation {
+        let mut found = self.resolve_entry(entry, package);
+        if !self.prohibited.is_empty() && found.status != Status::Invalid {
+            let product = found.vendor_product();
+            found.prohibited = self.prohibited.check(
+                &self.aliases,
+                &entry.software_name,
+                product.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
+            );
+        }
+        found
+    }
+
+    fn resolve_entry(&self, entry: &InventoryEntry, package: bool) -> Normalisation {
         if let Some(given) = entry.given_cpe.as_deref().filter(|c| !c.trim().is_empty()) {
             return self.given_cpe(given.trim(), entry);
         }
@@ -586,6 +624,7 @@ impl Normaliser {
             build: None,
             version_source,
             remarks,
+            prohibited: None,
         }
     }
 
@@ -739,7 +778,7 @@ impl Normaliser {
             let unmatched = sequence[..found.start]
                 .iter()
                 .chain(&sequence[found.end..])
-                .filter(|t| distinguishing_word(t))
+                .filter(|t| distinguishing_word(t) && t.text != alias.key.vendor.as_ref())
                 .count();
             let coverage = phrase_words as f64 / (phrase_words + unmatched) as f64;
             let mut confidence: f64 = if publisher_vendor.is_some() && publisher_agrees {
@@ -848,6 +887,7 @@ impl Normaliser {
                 build: None,
                 version_source: VersionSource::Unknown,
                 remarks,
+                prohibited: None,
             };
         };
         let second = candidates.get(1).map_or(0.0, |c| c.0);
@@ -945,7 +985,13 @@ impl Normaliser {
                 product: &key.product,
             },
         );
-        let components = self.aliases.product_by_key(key).and_then(|a| a.components);
+        let alias = self.aliases.product_by_key(key);
+        if let Some(fixed) = alias.and_then(|a| a.fixed_version.clone()) {
+            resolved.build = resolved.version.take().or(resolved.build.take());
+            resolved.version = Some(fixed);
+            resolved.alternatives.clear();
+        }
+        let components = alias.and_then(|a| a.components);
         if let (Some(limit), Some(version)) = (components, resolved.version.as_mut()) {
             let parts: Vec<&str> = version.split('.').collect();
             if parts.len() > limit {
@@ -1007,6 +1053,7 @@ impl Normaliser {
                                 build: None,
                                 version_source: VersionSource::Unknown,
                                 remarks,
+                                prohibited: None,
                             };
                         }
                     }
@@ -1033,6 +1080,7 @@ impl Normaliser {
             build: resolved.build.clone(),
             version_source: resolved.source,
             remarks,
+            prohibited: None,
         }
     }
 }

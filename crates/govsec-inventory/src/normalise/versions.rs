@@ -228,6 +228,17 @@ fn dotted(input: &VersionInput<'_>) -> ResolvedVersion {
     {
         return found(version, VersionSource::VersionField);
     }
+    // A package version pasted into a spreadsheet keeps its epoch (`5:6.0.16-1ubuntu1`).
+    let epoch = input.field.is_some_and(|f| {
+        f.trim().split_once(':').is_some_and(|(e, rest)| {
+            !e.is_empty()
+                && e.bytes().all(|b| b.is_ascii_digit())
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+        })
+    });
+    if epoch && let Some(version) = input.field.and_then(upstream) {
+        return found(version, VersionSource::VersionField);
+    }
     if let Some(version) = input.field.and_then(leading_version) {
         return found(version, VersionSource::VersionField);
     }
@@ -263,6 +274,17 @@ fn numbers(text: &str) -> Vec<u64> {
 /// "Java 8 Update 281" or "8u281", the registry `8.0.2810.9` (update × 10), the runtime
 /// `1.8.0_281`. From Java 9 the version is `feature.interim.update` (JEP 223).
 fn java(input: &VersionInput<'_>) -> ResolvedVersion {
+    // A distribution's OpenJDK package (`17.0.10+7-1~deb12u1`) names the upstream release first.
+    let upstream_field = input
+        .package
+        .then(|| input.field.and_then(upstream))
+        .flatten();
+    let input = &VersionInput {
+        field: upstream_field.as_deref().or(input.field),
+        name_words: input.name_words,
+        package: input.package,
+        product: input.product,
+    };
     let legacy = |major: u64, update: Option<u64>, source| ResolvedVersion {
         version: Some(format!("1.{major}.0")),
         update: update.map(|u| format!("update_{u}")),
@@ -314,6 +336,18 @@ fn java(input: &VersionInput<'_>) -> ResolvedVersion {
                 return legacy(*major, Some(registry / 10), VersionSource::VersionField);
             }
             _ => {}
+        }
+        // Red Hat's OpenJDK packages write 17.0.9+9 as 17.0.9.0.9 (feature, interim, update,
+        // patch, build): the build is not part of the version NVD names.
+        if let [feature, interim, update, patch, _build, ..] = parts.as_slice()
+            && *feature >= 9
+        {
+            let version = if *patch == 0 {
+                format!("{feature}.{interim}.{update}")
+            } else {
+                format!("{feature}.{interim}.{update}.{patch}")
+            };
+            return found(version, VersionSource::VersionField);
         }
         if let Some(version) = leading_version(field) {
             // The Windows installer adds a fourth `.0` that Java's own version does not have.
