@@ -373,6 +373,12 @@ catalogue! {
     InventoryRemarkUntranslated => "無法翻譯的中文字詞未參與比對：{0}", "Chinese words with no translation took no part in matching: {0}";
     InventoryRemarkNoCandidate => "產品字典中沒有相近的產品", "no product in the dictionary is close";
     InventoryReasonSeparator => "；", "; ";
+    InventoryUnknownAgency => "查無機關代碼「{0}」", "No agency with the code {0}";
+    InventoryTeachBadCpe => "「{0}」不是指明產品的 CPE 2.3 名稱（需有 part、vendor、product，不可含萬用字元）", "{0} is not a CPE 2.3 name of a product (part, vendor and product, no wildcards)";
+    InventoryTaught => "已記住：「{0}」為 {1}（適用於機關 {2} 的清冊）", "Learned: {0} is {1} (for the inventories of agency {2})";
+    InventoryPromoted => "已將「{0}」的對應提升為全國適用", "The mapping of {0} now applies nationally";
+    InventoryNoSuchMapping => "機關 {1} 沒有「{0}」的對應", "Agency {1} has no mapping for {0}";
+    InventoryProhibited => "列為限制使用軟體：{0}", "on the prohibited-software list: {0}";
 
     // `govsec scan`: the HTTPS compliance scanner's table.
     ScanColumnTarget => "目標", "Target";

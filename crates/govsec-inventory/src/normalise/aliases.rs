@@ -114,6 +114,7 @@ struct ProductBlock {
     part: Part,
     vendor: String,
     product: String,
+    #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
     packages: Vec<String>,
@@ -264,6 +265,9 @@ impl Aliases {
                         block.vendor, block.product
                     ))
                 })?;
+            if block.names.is_empty() && block.packages.is_empty() {
+                return Err(error(format!("{key}: neither names nor packages")));
+            }
             let index = self.products.len();
             let mut names = Vec::new();
             for name in &block.names {

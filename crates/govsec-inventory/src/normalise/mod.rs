@@ -630,10 +630,12 @@ impl Normaliser {
 
     fn package_url(&self, purl: &PackageUrl, entry: &InventoryEntry) -> Option<Normalisation> {
         let qualified = format!("{}/{}", purl.namespace, purl.name);
+        // The namespace-qualified name is the more specific (`org.postgresql/postgresql` is the
+        // JDBC driver, `postgresql` alone the server's package).
         let product = self
             .aliases
-            .package(&purl.name)
-            .or_else(|| self.aliases.package(&qualified))?;
+            .package(&qualified)
+            .or_else(|| self.aliases.package(&purl.name))?;
         let alias = &self.aliases.products[product];
         let distro = matches!(purl.purl_type.as_str(), "deb" | "rpm" | "apk" | "alpm");
         let field = purl.version.as_deref().or(entry.version.as_deref());

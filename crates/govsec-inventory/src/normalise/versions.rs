@@ -21,6 +21,9 @@ pub enum Versioning {
     Java,
     /// The release year in the product's name (Office 2016, SQL Server 2019).
     Year,
+    /// The release year joins the product name and the build is the version, as NVD names
+    /// Visual Studio since 2017 (`visual_studio_2022:17.8.3`).
+    YearInProduct,
     /// Windows client: the release (22H2) joins the product name, the build is the version.
     Windows,
     /// Windows Server: the year joins the product name (`windows_server_2019`).
@@ -84,6 +87,7 @@ pub(crate) fn resolve(scheme: Versioning, input: &VersionInput<'_>) -> ResolvedV
         Versioning::Dotted | Versioning::DistroPackage => dotted(input),
         Versioning::Java => java(input),
         Versioning::Year => year(input),
+        Versioning::YearInProduct => year_in_product(input),
         Versioning::Windows => windows(input),
         Versioning::WindowsServer => windows_server(input),
     };
@@ -453,6 +457,24 @@ fn year(input: &VersionInput<'_>) -> ResolvedVersion {
         resolved.update = named_update(input.name_words);
     }
     resolved
+}
+
+fn year_in_product(input: &VersionInput<'_>) -> ResolvedVersion {
+    let by_year = year_version(input);
+    let Some(year) = by_year.version else {
+        return ResolvedVersion {
+            build: by_year.build,
+            alternatives: by_year.alternatives,
+            source: by_year.source,
+            ..ResolvedVersion::default()
+        };
+    };
+    ResolvedVersion {
+        product: Some(format!("{}_{year}", input.product)),
+        version: by_year.build,
+        source: by_year.source,
+        ..ResolvedVersion::default()
+    }
 }
 
 fn year_version(input: &VersionInput<'_>) -> ResolvedVersion {
@@ -837,6 +859,14 @@ mod tests {
         );
         assert_eq!(exchange.version.as_deref(), Some("2019"));
         assert_eq!(exchange.update.as_deref(), Some("cumulative_update_13"));
+        let studio = resolve_text(
+            Versioning::YearInProduct,
+            "visual_studio",
+            "professional 2022",
+            Some("17.8.34330.188"),
+        );
+        assert_eq!(studio.product.as_deref(), Some("visual_studio_2022"));
+        assert_eq!(studio.version.as_deref(), Some("17.8.34330.188"));
         let office = resolve_text(Versioning::Year, "office", "2010 Service Pack 2", None);
         assert_eq!(office.update.as_deref(), Some("sp2"));
     }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use govsec_i18n::{Lang, Text};
 use govsec_inventory::normalise::{
     Aliases, DictionarySource, LearnedMappings, MappingScope, Method, Normalisation,
-    NormalisedEntry, Normaliser, Part, ProductDictionary, ProductKey, Remark, Status,
+    NormalisedEntry, Normaliser, Part, ProductDictionary, ProductKey, ProhibitedList,
+    ProhibitedMatch, Remark, Status, mapping_key,
 };
 use govsec_inventory::{ColumnMapping, Inventory, InventoryFormat, ReadOptions, TextEncoding};
 use serde_json::{Value, json};
@@ -35,6 +36,40 @@ pub enum Format {
 pub enum InventoryCommand {
     /// Reads an inventory and normalises every row to a CPE 2.3 name.
     Normalize(NormalizeArgs),
+    /// Teaches the normaliser that a software name (and publisher) is a CPE product, for one
+    /// agency's inventories; the web page does the same for officers.
+    Teach(TeachArgs),
+    /// Promotes an agency's mapping to national: it then applies to every agency.
+    Promote(PromoteArgs),
+}
+
+/// `govsec inventory teach`.
+#[derive(clap::Args, Debug)]
+pub struct TeachArgs {
+    /// The software name as inventories write it.
+    pub name: String,
+    /// The publisher as inventories write it.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// The CPE name it is (version and the rest are taken from each row).
+    #[arg(long)]
+    pub cpe: String,
+    /// The agency whose inventories the mapping applies to.
+    #[arg(long, value_name = "CODE")]
+    pub agency: String,
+}
+
+/// `govsec inventory promote`.
+#[derive(clap::Args, Debug)]
+pub struct PromoteArgs {
+    /// The software name the mapping was taught for.
+    pub name: String,
+    /// The publisher it was taught with.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// The agency that taught it.
+    #[arg(long, value_name = "CODE")]
+    pub agency: String,
 }
 
 /// `govsec inventory normalize`.
@@ -57,6 +92,12 @@ pub struct NormalizeArgs {
     /// More aliases, in the shape of the project's table; repeatable.
     #[arg(long = "aliases", value_name = "FILE")]
     pub aliases: Vec<PathBuf>,
+    /// Apply the mappings this agency's officers taught, besides the national ones.
+    #[arg(long, value_name = "CODE")]
+    pub agency: Option<String>,
+    /// More prohibited-software rules, added to the project's list; repeatable.
+    #[arg(long = "prohibited", value_name = "FILE")]
+    pub prohibited: Vec<PathBuf>,
 }
 
 fn input(path: &Path, text: String) -> Failure {
@@ -68,9 +109,95 @@ fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
         .map_err(|error| input(path, Text::ProblemUnreadableFile.fill(lang, &[&error])))
 }
 
+fn agency_code(code: &str, lang: Lang) -> Result<govsec_core::AgencyCode, Failure> {
+    govsec_core::AgencyCode::parse(code)
+        .map_err(|_| Failure::Input(Text::InventoryUnknownAgency.fill(lang, &[&code])))
+}
+
 /// Runs `govsec inventory …`.
 pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), Failure> {
-    let InventoryCommand::Normalize(args) = command;
+    match command {
+        InventoryCommand::Normalize(args) => normalize(args, settings).await,
+        InventoryCommand::Teach(args) => teach(args, settings).await,
+        InventoryCommand::Promote(args) => promote(args, settings).await,
+    }
+}
+
+async fn teach(args: TeachArgs, settings: &Settings) -> Result<(), Failure> {
+    let lang = settings.lang;
+    let agency = agency_code(&args.agency, lang)?;
+    let product = product_of_cpe(&args.cpe)
+        .ok_or_else(|| Failure::Input(Text::InventoryTeachBadCpe.fill(lang, &[&args.cpe])))?;
+    let aliases = Aliases::builtin().map_err(|e| Failure::Internal(e.into()))?;
+    let key = mapping_key(&aliases, &args.name, args.publisher.as_deref());
+    let store = settings.open_store().await?;
+    let mapping = govsec_store::NewSoftwareMapping {
+        key: key.clone(),
+        software_name: args.name.clone(),
+        publisher: args.publisher.clone(),
+        part: product.part.letter().to_owned(),
+        vendor: product.vendor.to_string(),
+        product: product.product.to_string(),
+    };
+    let taught = store
+        .teach_software_mapping(
+            &govsec_core::Scope::National,
+            &agency,
+            &mapping,
+            &govsec_core::audit::Actor::command_line(),
+            crate::commands::unix_now_signed(),
+        )
+        .await
+        .map_err(|e| Failure::Internal(e.into()))?;
+    if !taught {
+        return Err(Failure::Input(
+            Text::InventoryUnknownAgency.fill(lang, &[&args.agency]),
+        ));
+    }
+    print_output(&Text::InventoryTaught.fill(lang, &[&args.name, &product, &args.agency]))
+}
+
+async fn promote(args: PromoteArgs, settings: &Settings) -> Result<(), Failure> {
+    let lang = settings.lang;
+    let agency = agency_code(&args.agency, lang)?;
+    let aliases = Aliases::builtin().map_err(|e| Failure::Internal(e.into()))?;
+    let key = mapping_key(&aliases, &args.name, args.publisher.as_deref());
+    let store = settings.open_store().await?;
+    let promoted = store
+        .promote_software_mapping(
+            &agency,
+            &key,
+            &govsec_core::audit::Actor::command_line(),
+            crate::commands::unix_now_signed(),
+        )
+        .await
+        .map_err(|e| Failure::Internal(e.into()))?;
+    if !promoted {
+        return Err(Failure::Input(
+            Text::InventoryNoSuchMapping.fill(lang, &[&args.name, &args.agency]),
+        ));
+    }
+    print_output(&Text::InventoryPromoted.fill(lang, &[&args.name]))
+}
+
+/// The part, vendor and product of a CPE name an officer typed.
+pub fn product_of_cpe(cpe: &str) -> Option<ProductKey> {
+    let name = govsec_cpe::WellFormedName::parse(cpe.trim()).ok()?;
+    let value = |attribute| {
+        name.get(attribute)
+            .as_value()
+            .filter(|v| !v.has_wildcards())
+            .map(|v| v.unquoted())
+    };
+    let part = Part::from_letter(&value(govsec_cpe::Attribute::Part)?)?;
+    ProductKey::new(
+        part,
+        &value(govsec_cpe::Attribute::Vendor)?,
+        &value(govsec_cpe::Attribute::Product)?,
+    )
+}
+
+async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failure> {
     let lang = settings.lang;
     let options = read_options(&args, lang)?;
     let file_name = args.file.display().to_string();
@@ -86,7 +213,7 @@ pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), F
             .map_err(|error| Failure::Input(error.to_string()))?;
     }
     let mut dictionary = ProductDictionary::from_aliases(&aliases);
-    let learned = LearnedMappings::default();
+    let mut learned = LearnedMappings::default();
     let database = settings.database_url.is_some() || settings.database_file().exists();
     if database {
         let store = settings.open_store().await?;
@@ -100,10 +227,40 @@ pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), F
                 ProductKey::new(Part::from_letter(part)?, vendor, product)
             }),
         );
+        let agency = match &args.agency {
+            Some(code) => Some(agency_code(code, lang)?),
+            None => None,
+        };
+        for mapping in store
+            .software_mappings(agency.as_ref())
+            .await
+            .map_err(|e| Failure::Internal(e.into()))?
+        {
+            let Some(product) = Part::from_letter(&mapping.part)
+                .and_then(|part| ProductKey::new(part, &mapping.vendor, &mapping.product))
+            else {
+                continue;
+            };
+            let scope = if mapping.national {
+                MappingScope::National
+            } else {
+                MappingScope::Agency
+            };
+            learned.add(mapping.key, product, scope);
+        }
     } else {
         eprintln!("govsec: {}", Text::InventoryNoDatabase.get(lang));
     }
-    let normaliser = Normaliser::new(aliases, dictionary, learned);
+    let mut prohibited =
+        ProhibitedList::builtin(&aliases).map_err(|e| Failure::Internal(e.into()))?;
+    for path in &args.prohibited {
+        let text = String::from_utf8(read_file(path, lang)?)
+            .map_err(|_| input(path, Text::InventoryAliasesNotUtf8.get(lang).to_owned()))?;
+        prohibited
+            .extend_from_toml(&path.display().to_string(), &text, &aliases)
+            .map_err(|error| Failure::Input(error.to_string()))?;
+    }
+    let normaliser = Normaliser::new(aliases, dictionary, learned).with_prohibited(prohibited);
     let rows = normaliser.normalise_inventory(&inventory);
     let output = match args.format {
         Format::Json => {
@@ -112,8 +269,19 @@ pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), F
         }
         Format::Text => text_report(&inventory, &rows, lang),
     };
-    println!("{output}");
-    Ok(())
+    print_output(&output)
+}
+
+/// Writes the report to stdout; a reader that stopped early (`| head`) is not a failure.
+fn print_output(output: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{output}").and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Internal(error.into()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn read_options(args: &NormalizeArgs, lang: Lang) -> Result<ReadOptions, Failure> {
@@ -214,6 +382,14 @@ fn remark_text(remark: &Remark, lang: Lang) -> String {
     }
 }
 
+fn prohibited_text(found: &ProhibitedMatch, lang: Lang) -> String {
+    let reason = match lang {
+        Lang::En => found.rule.reason_en.as_ref(),
+        _ => found.rule.reason_zh.as_ref(),
+    };
+    Text::InventoryProhibited.fill(lang, &[&reason])
+}
+
 /// The row's explanation: how the answer was reached, then what was noticed.
 fn reason(normalisation: &Normalisation, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -221,6 +397,9 @@ fn reason(normalisation: &Normalisation, lang: Lang) -> String {
         parts.push(method_text(&candidate.method, lang));
     }
     parts.extend(normalisation.remarks.iter().map(|r| remark_text(r, lang)));
+    if let Some(found) = &normalisation.prohibited {
+        parts.push(prohibited_text(found, lang));
+    }
     parts.retain(|p| !p.is_empty());
     parts.join(Text::InventoryReasonSeparator.get(lang))
 }
@@ -278,6 +457,7 @@ fn json_report(
                 "platform": row.platform,
                 "reason": reason(found, lang),
                 "remarks": found.remarks,
+                "prohibited": found.prohibited,
                 "error": error,
             })
         })
@@ -294,6 +474,7 @@ fn json_report(
             "products": normaliser.dictionary().len(),
         },
         "summary": summary(rows).iter().map(|(s, n)| (s.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "prohibited_rows": rows.iter().filter(|r| r.normalisation.prohibited.is_some()).count(),
         "unknown_columns": inventory.unknown_columns,
         "rows": rows_json,
     })
