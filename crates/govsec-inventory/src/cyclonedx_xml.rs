@@ -318,7 +318,9 @@ impl BomReader<'_> {
                 ));
             }
             None => {
-                let found = namespace.map_or("no namespace".to_owned(), |ns| format!("\"{ns}\""));
+                let found = namespace.map_or("no namespace".to_owned(), |ns| {
+                    format!("namespace \"{ns}\"")
+                });
                 return Err(self.error(
                     start,
                     format!(

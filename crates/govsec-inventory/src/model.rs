@@ -14,7 +14,8 @@ pub enum Position {
     /// spreadsheet or a text editor shows it (the header is row 1 of a CSV file).
     Row(usize),
     /// A JSON path to the element, such as `$.components[3].components[0]`, or in an XML
-    /// document an XPath, 1-based as XPath counts: `/bom/components/component[4]/components/component[1]`.
+    /// document an XPath, 1-based as XPath counts, such as
+    /// `/bom/components/component[4]/components/component[1]`.
     Element(String),
 }
 

@@ -46,10 +46,11 @@ const RK: u16 = 0x027E;
 const LABEL_SST: u16 = 0x00FD;
 const MUL_RK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
-/// Most CONTINUE records one shared-string table may have: calamine moves the rest of the list
-/// down each time it takes the next one, so their number costs quadratic time. Excel fills each
+/// Most CONTINUE records one record may have. calamine keeps a list of them for every record
+/// (16 bytes each, for 4-byte empty records), and for the shared-string table moves the rest of
+/// the list down each time it takes the next one, which costs quadratic time. Excel fills each
 /// record (8,224 bytes), so this allows some 130 MB of shared strings.
-const MAX_SHARED_STRING_CONTINUES: usize = 16_384;
+const MAX_CONTINUES: usize = 16_384;
 /// Not a record type of MS-XLS, and matched by no calamine parser: records that must not reach
 /// calamine are retyped to it, which keeps every offset in the stream as it was.
 const UNREAD: u16 = 0x0000;
@@ -203,6 +204,13 @@ impl Checker<'_> {
                     "the record runs past the end of the stream",
                 ));
             }
+            if continues.len() == MAX_CONTINUES {
+                return Err(self.corrupt(
+                    at,
+                    kind,
+                    format!("followed by more than {MAX_CONTINUES} CONTINUE records"),
+                ));
+            }
             continues.push(next + 4..next + 4 + length);
             next += 4 + length;
         }
@@ -284,11 +292,6 @@ impl Checker<'_> {
     /// would make it index past a record.
     fn shared_strings(&self, record: &Record) -> Result<Vec<u16>, InventoryError> {
         let corrupt = |reason: &str| self.corrupt(record.offset, SST, reason);
-        if record.continues.len() > MAX_SHARED_STRING_CONTINUES {
-            return Err(corrupt(&format!(
-                "more than {MAX_SHARED_STRING_CONTINUES} CONTINUE records"
-            )));
-        }
         let mut pieces = Pieces {
             current: &self.stream[record.data.clone()],
             following: record
@@ -439,13 +442,11 @@ impl Checker<'_> {
                     }
                 }
                 FORMULA => {
+                    // calamine keeps every formula in a grid of its own besides the cell's
+                    // value, so each counts, even one whose string value comes in the STRING
+                    // record that follows and counts again there.
                     formula_cell = position();
-                    // A string result comes in the STRING record that follows.
-                    let string_result = self.stream[data + 6] == 0
-                        && self.stream[data + 12..data + 14] == [0xFF, 0xFF];
-                    if !string_result {
-                        grid.add(self, formula_cell, 0)?;
-                    }
+                    grid.add(self, formula_cell, 0)?;
                     self.stream[data + 20..data + 22].copy_from_slice(&[0, 0]);
                 }
                 EOF => break,

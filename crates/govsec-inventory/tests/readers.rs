@@ -621,3 +621,44 @@ fn cyclonedx_xml_versions_prefixes_and_encodings() {
     );
     assert!(empty.entries.is_empty());
 }
+
+/// A Formula record (MS-XLS 2.4.127) with the cached `value` bytes and the given tokens.
+fn formula(row: u16, column: u16, value: [u8; 8], tokens: &[u8]) -> Vec<u8> {
+    let mut data = Vec::new();
+    data.extend_from_slice(&row.to_le_bytes());
+    data.extend_from_slice(&column.to_le_bytes());
+    data.extend_from_slice(&0u16.to_le_bytes());
+    data.extend_from_slice(&value);
+    data.extend_from_slice(&[0; 6]);
+    data.extend_from_slice(&u16::try_from(tokens.len()).unwrap().to_le_bytes());
+    data.extend_from_slice(tokens);
+    support::record(0x0006, &data)
+}
+
+#[test]
+fn xls_formula_cells_give_their_cached_values() {
+    let strings = support::shared_strings(&["軟體名稱", "版本", "nginx", "7-Zip"]);
+    // A reference token cut short: the formula's text is never needed, only its value.
+    let broken_tokens = [0x3A, 0x01, 0x00];
+    // A string value is flagged in the Formula record and follows in a STRING record.
+    let string_value = [0x00, 0, 0, 0, 0, 0, 0xFF, 0xFF];
+    let mut string = 4u16.to_le_bytes().to_vec();
+    string.push(0x00);
+    string.extend_from_slice(b"1.26");
+    let bytes = support::xls(
+        &[strings],
+        &[
+            support::label_sst(0, 0, 0),
+            support::label_sst(0, 1, 1),
+            support::label_sst(1, 0, 2),
+            formula(1, 1, 16.0f64.to_le_bytes(), &broken_tokens),
+            support::label_sst(2, 0, 3),
+            formula(2, 1, string_value, &[0x1E, 0x01, 0x00]),
+            support::record(0x0207, &string),
+        ],
+    );
+    let inventory = read("formulas.xls", &bytes);
+    assert_eq!(inventory.entries[0].version.as_deref(), Some("16"));
+    assert_eq!(inventory.entries[1].software_name, "7-Zip");
+    assert_eq!(inventory.entries[1].version.as_deref(), Some("1.26"));
+}
