@@ -48,33 +48,6 @@ pub enum InventoryError {
         /// The file.
         file: Arc<str>,
     },
-    /// A record of an `.xls` workbook's `Workbook` stream is malformed.
-    #[error("{file}: byte {offset} of the Workbook stream, record 0x{record:04X}: {reason}")]
-    XlsRecord {
-        /// The file.
-        file: Arc<str>,
-        /// Offset of the record's header in the `Workbook` stream.
-        offset: usize,
-        /// The record's type (MS-XLS 2.3).
-        record: u16,
-        /// What is wrong.
-        reason: String,
-    },
-    /// An `.xls` sheet's shared strings, repeated cell by cell, would expand to more text than
-    /// the limit: the binary workbook's counterpart of a zip bomb.
-    #[error(
-        "{file}:{row}:{column}: the sheet's cells expand to more than {limit} bytes of text; refusing it as a possible decompression bomb"
-    )]
-    WorkbookExpands {
-        /// The file.
-        file: Arc<str>,
-        /// Row of the cell that passed the limit.
-        row: usize,
-        /// Column of that cell.
-        column: usize,
-        /// The limit in bytes.
-        limit: u64,
-    },
     /// The bytes do not decode in the stated or detected encoding.
     #[error("{file}:{row}:{column}: the text is not valid {encoding}")]
     Undecodable {
@@ -219,6 +192,33 @@ pub enum InventoryError {
         file: Arc<str>,
         /// What the workbook reader reported.
         reason: String,
+    },
+    /// A record of an `.xls` workbook's `Workbook` stream is malformed.
+    #[error("{file}: byte {offset} of the Workbook stream, record 0x{record:04X}: {reason}")]
+    XlsRecord {
+        /// The file.
+        file: Arc<str>,
+        /// Offset of the record's header in the `Workbook` stream.
+        offset: usize,
+        /// The record's type (MS-XLS 2.3).
+        record: u16,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An `.xls` sheet's shared strings, repeated cell by cell, would expand to more text than
+    /// the limit: the binary workbook's counterpart of a zip bomb.
+    #[error(
+        "{file}:{row}:{column}: the sheet's cells expand to more than {limit} bytes of text; refusing it as a possible decompression bomb"
+    )]
+    WorkbookExpands {
+        /// The file.
+        file: Arc<str>,
+        /// Row of the cell that passed the limit.
+        row: usize,
+        /// Column of that cell.
+        column: usize,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The JSON does not parse.
     #[error("{file}:{row}:{column}: invalid JSON: {reason}")]
