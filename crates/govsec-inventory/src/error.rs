@@ -1,5 +1,6 @@
 //! The one error type of the crate. Every variant names the file and, where the problem has a
-//! place, the row and column (tabular files and package lists) or the JSON path.
+//! place, the row and column (tabular files and package lists), the JSON path, the XML line,
+//! column and element path, or the byte of an `.xls` workbook's record.
 
 use std::sync::Arc;
 
@@ -32,17 +33,18 @@ pub enum InventoryError {
     },
     /// The content matches none of the supported formats.
     #[error(
-        "{file}: not a recognised inventory (CSV/XLSX with a header row, CycloneDX or SPDX JSON, dpkg-query, rpm -qa or osquery JSON)"
+        "{file}: not a recognised inventory (CSV/XLSX/XLS with a header row, CycloneDX JSON or XML, SPDX JSON, dpkg-query, rpm -qa or osquery JSON)"
     )]
     UnknownFormat {
         /// The file.
         file: Arc<str>,
     },
-    /// An old binary Excel workbook, which is not read.
+    /// A workbook encrypted with a password to open (an `.xls` with a FilePass record, or an
+    /// encrypted `.xlsx`, which is an OLE compound file holding an `EncryptedPackage`).
     #[error(
-        "{file}: old binary Excel workbooks (.xls) are not read; save the sheet as .xlsx or CSV"
+        "{file}: the workbook is encrypted with a password; save it without one (or as CSV) to read it"
     )]
-    BinaryExcel {
+    EncryptedWorkbook {
         /// The file.
         file: Arc<str>,
     },
@@ -175,6 +177,22 @@ pub enum InventoryError {
         /// The limit.
         limit: usize,
     },
+    /// The cells of an `.xls` sheet span a rectangle of more cells than the limit: the sheet is
+    /// read as a dense grid from its first cell to its last, so one far-away cell counts for
+    /// every cell between.
+    #[error(
+        "{file}:{row}:{column}: this cell stretches the sheet to more than {limit} cells (an .xls sheet is read as the whole rectangle from its first cell to its last)"
+    )]
+    SheetSpanTooLarge {
+        /// The file.
+        file: Arc<str>,
+        /// Row of the cell that stretched the sheet past the limit.
+        row: usize,
+        /// Column of that cell.
+        column: usize,
+        /// The limit in cells.
+        limit: usize,
+    },
     /// The workbook cannot be opened or its first sheet read.
     #[error("{file}: unreadable workbook: {reason}")]
     Workbook {
@@ -182,6 +200,33 @@ pub enum InventoryError {
         file: Arc<str>,
         /// What the workbook reader reported.
         reason: String,
+    },
+    /// A record of an `.xls` workbook's `Workbook` stream is malformed.
+    #[error("{file}: byte {offset} of the Workbook stream, record 0x{record:04X}: {reason}")]
+    XlsRecord {
+        /// The file.
+        file: Arc<str>,
+        /// Offset of the record's header in the `Workbook` stream.
+        offset: usize,
+        /// The record's type (MS-XLS 2.3).
+        record: u16,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An `.xls` sheet's shared strings, repeated cell by cell, would expand to more text than
+    /// the limit: the binary workbook's counterpart of a zip bomb.
+    #[error(
+        "{file}:{row}:{column}: the sheet's cells expand to more than {limit} bytes of text; refusing it as a possible decompression bomb"
+    )]
+    WorkbookExpands {
+        /// The file.
+        file: Arc<str>,
+        /// Row of the cell that passed the limit.
+        row: usize,
+        /// Column of that cell.
+        column: usize,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The JSON does not parse.
     #[error("{file}:{row}:{column}: invalid JSON: {reason}")]
@@ -193,6 +238,22 @@ pub enum InventoryError {
         /// Character column of the syntax error.
         column: usize,
         /// What the parser reported.
+        reason: String,
+    },
+    /// An XML document is malformed, declares a DTD, or an element is not what CycloneDX
+    /// requires. Line and column (in characters) are 1-based; the path is the XPath of the
+    /// element, such as `/bom/components/component[2]/name`.
+    #[error("{file}:{row}:{column}: {path}: {reason}")]
+    Xml {
+        /// The file.
+        file: Arc<str>,
+        /// Line of the problem.
+        row: usize,
+        /// Character column of the problem.
+        column: usize,
+        /// XPath of the element the problem is in (`/` before the root element).
+        path: String,
+        /// What is wrong.
         reason: String,
     },
     /// The JSON parses but an element is not what the format requires.
@@ -212,11 +273,11 @@ pub enum InventoryError {
     ComponentCycle {
         /// The file.
         file: Arc<str>,
-        /// JSON path of the repeated component.
+        /// JSON path (or XPath, in an XML BOM) of the repeated component.
         path: String,
         /// The repeated `bom-ref`.
         bom_ref: String,
-        /// JSON path of the ancestor with the same `bom-ref`.
+        /// JSON path (or XPath) of the ancestor with the same `bom-ref`.
         ancestor: String,
     },
     /// CycloneDX components nest deeper than the limit.
@@ -224,7 +285,7 @@ pub enum InventoryError {
     NestingTooDeep {
         /// The file.
         file: Arc<str>,
-        /// JSON path of the first component too deep.
+        /// JSON path (or XPath, in an XML BOM) of the first component too deep.
         path: String,
         /// The limit.
         limit: usize,

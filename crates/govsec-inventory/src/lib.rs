@@ -1,17 +1,21 @@
 //! Software inventories as agencies export them, read into one model. A file — CSV or TSV in
-//! UTF-8, UTF-16 or Big5, an XLSX workbook, a CycloneDX or SPDX SBOM, `dpkg-query`/`rpm -qa`
-//! output, or osquery JSON — becomes an [`Inventory`]: entries that say what software is on
-//! which host, each with the file and row or JSON path it came from, plus the columns that were
-//! not understood. The format is detected from the content unless the caller names it.
+//! UTF-8, UTF-16 or Big5, an XLSX or old binary XLS (Excel 97–2003) workbook, a CycloneDX SBOM
+//! in JSON or XML, an SPDX JSON SBOM, `dpkg-query`/`rpm -qa` output, or osquery JSON — becomes
+//! an [`Inventory`]: entries that say what software is on which host, each with the file and
+//! row, JSON path or XPath it came from, plus the columns that were not understood. The format
+//! is detected from the content unless the caller names it.
 //!
 //! The core does no I/O: readers take bytes and a file name used in messages. Inputs are
 //! untrusted, so every reader is bounded by [`Limits`] and answers bad input with an
-//! [`InventoryError`] naming the file, row and column (or JSON path), never a panic.
+//! [`InventoryError`] naming the file, row and column (or JSON path, XML line and element, or
+//! `.xls` record), never a panic. XML is read without DTDs, so entity expansion cannot run
+//! away; an `.xls` is checked record by record before calamine parses it.
 //!
 //! [`normalise`] turns entries into CPE 2.3 names: the alias table (zh-TW and English), version
 //! schemes, ranking against the product dictionary and the mappings officers taught.
 
 mod columns;
+mod cyclonedx_xml;
 mod documents;
 mod error;
 mod model;
@@ -20,6 +24,7 @@ mod packages;
 mod tabular;
 mod text;
 mod workbook;
+mod xls;
 
 use std::io::Read;
 use std::sync::Arc;
@@ -36,13 +41,15 @@ pub use text::TextEncoding;
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_input_bytes: u64,
-    /// Largest total a workbook's archive may inflate to, in bytes.
+    /// Largest total a workbook's archive may inflate to, in bytes; for an `.xls`, the most
+    /// text its shared strings may expand to, repeated in the cells that use them.
     pub max_decompressed_bytes: u64,
-    /// Most cells read from a workbook's sheet.
+    /// Most cells read from a workbook's sheet (for an `.xls`, also the most cells the sheet's
+    /// rectangle may span).
     pub max_cells: usize,
     /// Longest cell, JSON value or package-list field, in characters.
     pub max_cell_chars: usize,
-    /// Deepest nesting of CycloneDX components.
+    /// Deepest nesting of CycloneDX components (JSON or XML).
     pub max_nesting: usize,
 }
 
@@ -108,16 +115,16 @@ pub fn read_inventory(
             limit: limits.max_input_bytes,
         });
     }
-    let binary = match options.format {
-        Some(InventoryFormat::Xlsx) => true,
-        Some(_) => false,
-        None if bytes.starts_with(COMPOUND_FILE_SIGNATURE) => {
-            return Err(InventoryError::BinaryExcel { file });
-        }
-        None => bytes.starts_with(ZIP_SIGNATURE),
+    let workbook = match options.format {
+        Some(format @ (InventoryFormat::Xlsx | InventoryFormat::Xls)) => Some(format),
+        Some(_) => None,
+        None if bytes.starts_with(COMPOUND_FILE_SIGNATURE) => Some(InventoryFormat::Xls),
+        None => bytes
+            .starts_with(ZIP_SIGNATURE)
+            .then_some(InventoryFormat::Xlsx),
     };
-    if binary {
-        return read_workbook(file, bytes, options);
+    if let Some(format) = workbook {
+        return read_workbook(file, format, bytes, options);
     }
     let decoded = text::decode(&file, bytes, options.encoding)?;
     let text = decoded.text.trim_start_matches('\u{FEFF}');
@@ -141,7 +148,10 @@ pub fn read_inventory(
             ));
         }
         None if text.trim_start().starts_with('<') => {
-            return Err(InventoryError::UnknownFormat { file });
+            if !cyclonedx_xml::is_cyclonedx_xml(text) {
+                return Err(InventoryError::UnknownFormat { file });
+            }
+            InventoryFormat::CycloneDxXml
         }
         None => detect_text_format(text, &options.mapping),
     };
@@ -160,7 +170,13 @@ pub fn read_inventory(
                 Vec::new(),
             )
         }
-        InventoryFormat::Xlsx => return read_workbook(file, bytes, options),
+        InventoryFormat::CycloneDxXml => (
+            cyclonedx_xml::read_cyclonedx_xml(&file, text, limits)?,
+            Vec::new(),
+        ),
+        InventoryFormat::Xlsx | InventoryFormat::Xls => {
+            return read_workbook(file, format, bytes, options);
+        }
     };
     Ok(inventory(
         file,
@@ -173,15 +189,20 @@ pub fn read_inventory(
 
 fn read_workbook(
     file: Arc<str>,
+    format: InventoryFormat,
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Inventory, InventoryError> {
-    let rows = workbook::read_xlsx(&file, bytes, &options.limits)?;
+    let rows = if format == InventoryFormat::Xls {
+        workbook::read_xls(&file, bytes, &options.limits)?
+    } else {
+        workbook::read_xlsx(&file, bytes, &options.limits)?
+    };
     let (entries, unknown_columns) =
         tabular::entries_from_rows(&file, rows, &options.mapping, &options.limits)?;
     Ok(Inventory {
         file,
-        format: InventoryFormat::Xlsx,
+        format,
         encoding: None,
         entries,
         unknown_columns,

@@ -13,7 +13,9 @@ pub enum Position {
     /// A 1-based row of a tabular file or a 1-based line of a package list, counted as the
     /// spreadsheet or a text editor shows it (the header is row 1 of a CSV file).
     Row(usize),
-    /// A JSON path to the element, such as `$.components[3].components[0]`.
+    /// A JSON path to the element, such as `$.components[3].components[0]`, or in an XML
+    /// document an XPath, 1-based as XPath counts, such as
+    /// `/bom/components/component[4]/components/component[1]`.
     Element(String),
 }
 
@@ -109,8 +111,12 @@ pub enum InventoryFormat {
     Csv,
     /// An Office Open XML workbook; the first sheet is read.
     Xlsx,
+    /// An Excel 97–2003 binary workbook (BIFF8 in an OLE compound file); the first sheet is read.
+    Xls,
     /// A CycloneDX 1.4–1.6 BOM in JSON.
     CycloneDxJson,
+    /// A CycloneDX 1.4–1.6 BOM in XML.
+    CycloneDxXml,
     /// An SPDX 2.3 (or 2.2) document in JSON.
     SpdxJson,
     /// `dpkg-query -W` output, with or without an architecture column.
@@ -123,10 +129,12 @@ pub enum InventoryFormat {
 
 impl InventoryFormat {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [InventoryFormat; 7] = [
+    pub const ALL: [InventoryFormat; 9] = [
         InventoryFormat::Csv,
         InventoryFormat::Xlsx,
+        InventoryFormat::Xls,
         InventoryFormat::CycloneDxJson,
+        InventoryFormat::CycloneDxXml,
         InventoryFormat::SpdxJson,
         InventoryFormat::DpkgQuery,
         InventoryFormat::RpmQuery,
@@ -138,7 +146,9 @@ impl InventoryFormat {
         match self {
             InventoryFormat::Csv => "csv",
             InventoryFormat::Xlsx => "xlsx",
+            InventoryFormat::Xls => "xls",
             InventoryFormat::CycloneDxJson => "cyclonedx-json",
+            InventoryFormat::CycloneDxXml => "cyclonedx-xml",
             InventoryFormat::SpdxJson => "spdx-json",
             InventoryFormat::DpkgQuery => "dpkg-query",
             InventoryFormat::RpmQuery => "rpm-query",

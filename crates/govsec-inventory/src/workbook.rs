@@ -1,17 +1,58 @@
-//! XLSX workbooks (ECMA-376 Office Open XML: a ZIP archive of XML parts). An uploaded workbook
-//! is untrusted: a few kilobytes of ZIP can inflate to gigabytes, and one cell at XFD1048576
-//! would make a dense grid of 17 billion cells. So the archive's decompressed size is measured
-//! before anything is parsed, and the first sheet is read cell by cell into sparse rows with a
-//! cap on the number of cells.
+//! Workbooks: XLSX (ECMA-376 Office Open XML: a ZIP archive of XML parts) and the old binary
+//! `.xls` (BIFF8), both read with calamine into the same sparse rows of the first sheet. An
+//! uploaded workbook is untrusted: a few kilobytes of ZIP can inflate to gigabytes, and one cell
+//! at XFD1048576 would make a dense grid of 17 billion cells. So an XLSX archive's decompressed
+//! size is measured before anything is parsed, and its first sheet is read cell by cell with a
+//! cap on the number of cells; an `.xls` is checked record by record first ([`crate::xls`]).
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xls, Xlsx};
 
 use crate::tabular::SheetRow;
 use crate::{InventoryError, Limits};
+
+/// Reads the first sheet of an `.xls` workbook into rows.
+pub(crate) fn read_xls(
+    file: &Arc<str>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<SheetRow>, InventoryError> {
+    let checked = crate::xls::checked_workbook(file, bytes, limits)?;
+    let unreadable = |reason: String| InventoryError::Workbook {
+        file: file.clone(),
+        reason,
+    };
+    let mut workbook: Xls<_> =
+        Xls::new(Cursor::new(checked)).map_err(|error| unreadable(error.to_string()))?;
+    let Some(sheet) = workbook.sheet_names().first().cloned() else {
+        return Err(InventoryError::Empty { file: file.clone() });
+    };
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|error| unreadable(error.to_string()))?;
+    let (top, left) = range.start().unwrap_or_default();
+    let mut rows: Vec<SheetRow> = Vec::new();
+    // The grid is held row by row, so its used cells come in row order.
+    for (row, column, value) in range.used_cells() {
+        let text = cell_text(&data_ref(value));
+        if text.trim().is_empty() {
+            continue;
+        }
+        let number = top as usize + row + 1;
+        let column = left as usize + column + 1;
+        match rows.last_mut() {
+            Some(last) if last.number == number => last.cells.push((column, text)),
+            _ => rows.push(SheetRow {
+                number,
+                cells: vec![(column, text)],
+            }),
+        }
+    }
+    Ok(rows)
+}
 
 /// Reads the first sheet of an XLSX workbook into rows.
 pub(crate) fn read_xlsx(
@@ -95,6 +136,21 @@ fn check_archive(file: &Arc<str>, bytes: &[u8], limits: &Limits) -> Result<(), I
         total += inflated;
     }
     Ok(())
+}
+
+/// The borrowed view of an owned cell, so that both readers write cells the same way.
+fn data_ref(value: &Data) -> DataRef<'_> {
+    match value {
+        Data::Empty => DataRef::Empty,
+        Data::String(text) => DataRef::SharedString(text),
+        Data::Int(value) => DataRef::Int(*value),
+        Data::Float(value) => DataRef::Float(*value),
+        Data::Bool(value) => DataRef::Bool(*value),
+        Data::DateTime(value) => DataRef::DateTime(*value),
+        Data::DateTimeIso(text) => DataRef::DateTimeIso(text.clone()),
+        Data::DurationIso(text) => DataRef::DurationIso(text.clone()),
+        Data::Error(error) => DataRef::Error(error.clone()),
+    }
 }
 
 fn cell_text(value: &DataRef<'_>) -> String {

@@ -1,5 +1,7 @@
 //! Each supported export, written here as an agency's tool would write it, read into entries.
 
+mod support;
+
 use govsec_inventory::{
     ColumnMapping, InventoryEntry, InventoryFormat, Position, ReadOptions, TextEncoding,
     read_inventory,
@@ -384,4 +386,279 @@ fn entries_serialise_with_their_location() {
     assert_eq!(json["format"], "csv");
     assert_eq!(json["entries"][0]["source"]["file"], "a.csv");
     assert_eq!(json["entries"][0]["source"]["position"], 2);
+}
+
+#[test]
+fn xls_written_by_xlwt_with_chinese_sheet() {
+    // tests/fixtures/make_xls.py wrote these with xlwt, as Excel 97–2003 saves a workbook.
+    let inventory = read("清冊.xls", include_bytes!("fixtures/inventory.xls"));
+    assert_eq!(inventory.format, InventoryFormat::Xls);
+    assert_eq!(inventory.encoding, None);
+    assert_eq!(
+        names(&inventory.entries),
+        [
+            "Microsoft Office 專業增強版 2016",
+            "趨勢科技 Apex One",
+            "7-Zip 19.00 (x64)"
+        ],
+        "the second sheet is not read"
+    );
+    let office = &inventory.entries[0];
+    assert_eq!(office.source.to_string(), "清冊.xls:2");
+    assert_eq!(office.host_name.as_deref(), Some("PC-0012"));
+    assert_eq!(office.ip_address.as_deref(), Some("10.1.2.3"));
+    assert_eq!(office.publisher.as_deref(), Some("Microsoft Corporation"));
+    assert_eq!(office.version.as_deref(), Some("16.0.4266.1001"));
+    assert_eq!(office.install_date.as_deref(), Some("2021-03-15"));
+    assert_eq!(office.core_system, Some(true));
+    let apex = &inventory.entries[1];
+    assert_eq!(apex.publisher.as_deref(), Some("趨勢科技"));
+    assert_eq!(apex.version.as_deref(), Some("14"), "a number cell");
+    assert_eq!(apex.core_system, Some(true));
+    // Row 4 is blank; rows keep the numbers Excel shows.
+    assert_eq!(inventory.entries[2].source.position, Position::Row(5));
+    assert_eq!(inventory.entries[2].version.as_deref(), Some("19"));
+    assert_eq!(inventory.entries[2].core_system, Some(false));
+    assert_eq!(inventory.unknown_columns.len(), 1);
+    assert_eq!(inventory.unknown_columns[0].header, "備註");
+    assert_eq!(inventory.unknown_columns[0].column, 8);
+
+    let english = read("english.xls", include_bytes!("fixtures/english.xls"));
+    assert_eq!(english.entries[0].software_name, "Google Chrome");
+    assert_eq!(
+        english.entries[0].version.as_deref(),
+        Some("120.0.6099.110")
+    );
+    assert_eq!(english.entries[0].host_name.as_deref(), Some("pc1"));
+    let forced = read_inventory(
+        "english.xls",
+        include_bytes!("fixtures/english.xls"),
+        &ReadOptions {
+            format: Some(InventoryFormat::Xls),
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(forced.entries, english.entries);
+}
+
+#[test]
+fn xls_shared_strings_across_continue_records() {
+    // A string longer than one record (8,224 bytes) goes on in a CONTINUE record, which begins
+    // with its own flags byte; both halves must come back as one cell.
+    let long = "資".repeat(5000);
+    let strings = support::shared_strings(&["軟體名稱", &long, "nginx"]);
+    let bytes = support::xls(
+        &[strings],
+        &[
+            support::label_sst(0, 0, 0),
+            support::label_sst(1, 0, 1),
+            support::label_sst(2, 0, 2),
+        ],
+    );
+    let options = ReadOptions {
+        limits: govsec_inventory::Limits {
+            max_cell_chars: 5000,
+            ..govsec_inventory::Limits::default()
+        },
+        ..ReadOptions::default()
+    };
+    let inventory = read_inventory("long.xls", &bytes, &options).unwrap();
+    assert_eq!(inventory.entries[0].software_name, long);
+    assert_eq!(inventory.entries[1].software_name, "nginx");
+    assert_eq!(inventory.entries[1].source.position, Position::Row(3));
+}
+
+const CYCLONEDX_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- 由資產盤點工具產生 -->
+<bom xmlns="http://cyclonedx.org/schema/bom/1.6" xmlns:x="urn:example:extension"
+     serialNumber="urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79" version="1">
+  <metadata>
+    <component type="application"><name>不是清冊的元件</name></component>
+  </metadata>
+  <components>
+    <component type="application" bom-ref="office">
+      <publisher>Microsoft Corporation</publisher>
+      <group>Microsoft</group>
+      <name>Microsoft Office 專業增強版 2016</name>
+      <version>16.0.4266.1001</version>
+      <cpe>cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*</cpe>
+      <x:inventory><x:name>ignored</x:name></x:inventory>
+      <components>
+        <component type="library" bom-ref="office/mso">
+          <supplier><name>Microsoft</name></supplier>
+          <name>mso.dll</name>
+          <version>16.0</version>
+        </component>
+        <component type="library">
+          <manufacturer><name>趨勢科技</name></manufacturer>
+          <name><![CDATA[Apex One <Agent>]]></name>
+        </component>
+      </components>
+    </component>
+    <component type="library">
+      <name>openssl</name>
+      <version>3.0.13</version>
+      <purl>pkg:deb/debian/openssl@3.0.13-1~deb12u1?arch=amd64&amp;distro=debian-12</purl>
+    </component>
+    <component type="application"><name>&#x8DA8;&#21218;科技 Apex One</name></component>
+  </components>
+  <!-- A dependency cycle is a fact about the software, not about the file: read as in JSON. -->
+  <dependencies>
+    <dependency ref="office"><dependency ref="office/mso"/></dependency>
+    <dependency ref="office/mso"><dependency ref="office"/></dependency>
+  </dependencies>
+</bom>
+"#;
+
+#[test]
+fn cyclonedx_xml_components_nested_with_cpe_and_purl() {
+    let inventory = read("sbom.cdx.xml", CYCLONEDX_XML.as_bytes());
+    assert_eq!(inventory.format, InventoryFormat::CycloneDxXml);
+    assert_eq!(inventory.encoding, Some("UTF-8"));
+    assert_eq!(
+        names(&inventory.entries),
+        [
+            "Microsoft Office 專業增強版 2016",
+            "mso.dll",
+            "Apex One <Agent>",
+            "openssl",
+            "趨勢科技 Apex One"
+        ],
+        "the metadata's component is the BOM's subject, not an entry, as in JSON"
+    );
+    let positions: Vec<String> = inventory
+        .entries
+        .iter()
+        .map(|entry| entry.source.position.to_string())
+        .collect();
+    assert_eq!(
+        positions,
+        [
+            "/bom/components/component[1]",
+            "/bom/components/component[1]/components/component[1]",
+            "/bom/components/component[1]/components/component[2]",
+            "/bom/components/component[2]",
+            "/bom/components/component[3]",
+        ]
+    );
+    let office = &inventory.entries[0];
+    assert_eq!(office.publisher.as_deref(), Some("Microsoft Corporation"));
+    assert_eq!(office.version.as_deref(), Some("16.0.4266.1001"));
+    assert!(
+        office
+            .given_cpe
+            .as_deref()
+            .unwrap()
+            .contains(":microsoft:office:")
+    );
+    assert_eq!(inventory.entries[1].publisher.as_deref(), Some("Microsoft"));
+    assert_eq!(inventory.entries[2].publisher.as_deref(), Some("趨勢科技"));
+    assert_eq!(
+        inventory.entries[3].package_url.as_deref(),
+        Some("pkg:deb/debian/openssl@3.0.13-1~deb12u1?arch=amd64&distro=debian-12")
+    );
+    assert_eq!(
+        inventory.entries[0].source.to_string(),
+        "sbom.cdx.xml:/bom/components/component[1]"
+    );
+}
+
+#[test]
+fn cyclonedx_xml_reads_as_the_json_does() {
+    let json = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+        {"bom-ref":"office","name":"Microsoft Office 專業增強版 2016","version":"16.0.4266.1001",
+         "publisher":"Microsoft Corporation","group":"Microsoft",
+         "cpe":"cpe:2.3:a:microsoft:office:2016:*:*:*:*:*:*:*",
+         "components":[
+           {"bom-ref":"office/mso","supplier":{"name":"Microsoft"},"name":"mso.dll","version":"16.0"},
+           {"manufacturer":{"name":"趨勢科技"},"name":"Apex One <Agent>"}]},
+        {"name":"openssl","version":"3.0.13",
+         "purl":"pkg:deb/debian/openssl@3.0.13-1~deb12u1?arch=amd64&distro=debian-12"},
+        {"name":"趨勢科技 Apex One"}]}"#;
+    let from_json = read("sbom.cdx.json", json.as_bytes());
+    let from_xml = read("sbom.cdx.xml", CYCLONEDX_XML.as_bytes());
+    assert_eq!(from_json.entries.len(), from_xml.entries.len());
+    for (json, xml) in from_json.entries.iter().zip(&from_xml.entries) {
+        let mut xml = xml.clone();
+        xml.source = json.source.clone();
+        assert_eq!(&xml, json);
+    }
+}
+
+#[test]
+fn cyclonedx_xml_versions_prefixes_and_encodings() {
+    for version in ["1.4", "1.5", "1.6"] {
+        let bom = format!(
+            "<cdx:bom xmlns:cdx=\"http://cyclonedx.org/schema/bom/{version}\"><cdx:components>\
+             <cdx:component type=\"library\"><cdx:name>zlib</cdx:name></cdx:component>\
+             <cdx:component type=\"library\"><cdx:name>7-Zip</cdx:name>\
+             <cdx:components/></cdx:component>\
+             </cdx:components></cdx:bom>"
+        );
+        let inventory = read("p.xml", bom.as_bytes());
+        assert_eq!(names(&inventory.entries), ["zlib", "7-Zip"], "{version}");
+        assert_eq!(
+            inventory.entries[1].source.position,
+            Position::Element("/bom/components/component[2]".to_owned())
+        );
+    }
+    // Windows tools write UTF-16 with a byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in CYCLONEDX_XML
+        .replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"")
+        .encode_utf16()
+    {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let inventory = read("utf16.cdx.xml", &utf16);
+    assert_eq!(inventory.format, InventoryFormat::CycloneDxXml);
+    assert_eq!(inventory.encoding, Some("UTF-16LE"));
+    assert_eq!(inventory.entries[4].software_name, "趨勢科技 Apex One");
+    let empty = read(
+        "empty.xml",
+        br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"/>"#,
+    );
+    assert!(empty.entries.is_empty());
+}
+
+/// A Formula record (MS-XLS 2.4.127) with the cached `value` bytes and the given tokens.
+fn formula(row: u16, column: u16, value: [u8; 8], tokens: &[u8]) -> Vec<u8> {
+    let mut data = Vec::new();
+    data.extend_from_slice(&row.to_le_bytes());
+    data.extend_from_slice(&column.to_le_bytes());
+    data.extend_from_slice(&0u16.to_le_bytes());
+    data.extend_from_slice(&value);
+    data.extend_from_slice(&[0; 6]);
+    data.extend_from_slice(&u16::try_from(tokens.len()).unwrap().to_le_bytes());
+    data.extend_from_slice(tokens);
+    support::record(0x0006, &data)
+}
+
+#[test]
+fn xls_formula_cells_give_their_cached_values() {
+    let strings = support::shared_strings(&["軟體名稱", "版本", "nginx", "7-Zip"]);
+    // A reference token cut short: the formula's text is never needed, only its value.
+    let broken_tokens = [0x3A, 0x01, 0x00];
+    // A string value is flagged in the Formula record and follows in a STRING record.
+    let string_value = [0x00, 0, 0, 0, 0, 0, 0xFF, 0xFF];
+    let mut string = 4u16.to_le_bytes().to_vec();
+    string.push(0x00);
+    string.extend_from_slice(b"1.26");
+    let bytes = support::xls(
+        &[strings],
+        &[
+            support::label_sst(0, 0, 0),
+            support::label_sst(0, 1, 1),
+            support::label_sst(1, 0, 2),
+            formula(1, 1, 16.0f64.to_le_bytes(), &broken_tokens),
+            support::label_sst(2, 0, 3),
+            formula(2, 1, string_value, &[0x1E, 0x01, 0x00]),
+            support::record(0x0207, &string),
+        ],
+    );
+    let inventory = read("formulas.xls", &bytes);
+    assert_eq!(inventory.entries[0].version.as_deref(), Some("16"));
+    assert_eq!(inventory.entries[1].software_name, "7-Zip");
+    assert_eq!(inventory.entries[1].version.as_deref(), Some("1.26"));
 }
