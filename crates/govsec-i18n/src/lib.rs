@@ -343,6 +343,32 @@ catalogue! {
     UsersTotpEnrolled => "已設定 TOTP", "TOTP enrolled";
     UsersTotpPending => "尚未設定（首次登入時設定）", "Not yet (enrolled at first sign-in)";
 
+    // The page where officers teach the inventory normaliser.
+    MappingsTitle => "軟體名稱對應", "Software name mappings";
+    MappingsIntro => "清冊中的軟體名稱若無法自動轉換為 CPE，可在此試算並選擇候選項目或輸入 CPE 名稱；對應會記在本機關，之後上傳的清冊自動套用。主管機關可將對應提升為全國適用。", "When an inventory's software name does not convert to a CPE name by itself, try it here and pick a candidate or type a CPE name: the mapping is kept for your agency and applied to its later inventories. The authority can make a mapping national.";
+    MappingsTaughtNotice => "已記住「{0}」的對應", "The mapping of {0} is kept";
+    MappingsPromotedNotice => "「{0}」的對應已提升為全國適用", "The mapping of {0} now applies nationally";
+    MappingsTryHeading => "試算一個軟體名稱", "Try a software name";
+    MappingsFieldName => "軟體名稱", "Software name";
+    MappingsFieldPublisher => "發行者", "Publisher";
+    MappingsFieldVersion => "版本", "Version";
+    MappingsFieldCpe => "CPE 名稱", "CPE name";
+    MappingsTry => "試算", "Try";
+    MappingsUseCandidate => "採用此項", "Use this";
+    MappingsTeach => "記住此對應", "Keep this mapping";
+    MappingsListHeading => "已學習的對應", "Mappings taught";
+    MappingsNone => "尚無對應", "No mappings yet";
+    MappingsColumnName => "軟體名稱（發行者）", "Software name (publisher)";
+    MappingsColumnProduct => "CPE 產品", "CPE product";
+    MappingsColumnAgency => "機關", "Agency";
+    MappingsColumnScope => "適用範圍", "Applies to";
+    MappingsColumnTaughtBy => "設定者", "Taught by";
+    MappingsScopeAgencyOnly => "該機關", "That agency";
+    MappingsPromote => "提升為全國", "Make national";
+    MappingsBadCpe => "CPE 名稱無效：需為指明 part、vendor、product 的 CPE 2.3 名稱，且不含萬用字元", "Not a valid CPE name: a CPE 2.3 name with its part, vendor and product, without wildcards";
+    MappingsBadName => "軟體名稱不可空白或過長", "The software name must not be empty or too long";
+    VansMappingsLink => "軟體名稱對應（教導清冊正規化）", "Software name mappings (teach the inventory normaliser)";
+
     // `govsec inventory normalize`: rows of an inventory as CPE 2.3 names.
     InventoryStatusConverted => "已轉換", "converted";
     InventoryStatusAmbiguous => "待確認", "ambiguous";

@@ -150,7 +150,10 @@ async fn the_real_sample_and_kev_round_trip_with_every_field() {
         // The products the normaliser's dictionary takes from the vulnerability data.
         let products = db.store.vulndb_product_names().await.unwrap();
         assert!(products.contains(&("a".to_owned(), "apache".to_owned(), "log4j".to_owned())));
-        assert!(products.windows(2).all(|pair| pair[0] < pair[1]), "sorted and distinct");
+        assert!(
+            products.windows(2).all(|pair| pair[0] < pair[1]),
+            "sorted and distinct"
+        );
 
         // Lookups through storage: Log4Shell's ranges.
         let log4j = |version: &str| {

@@ -12,6 +12,7 @@ mod cache;
 mod error;
 mod language;
 mod layout;
+mod mappings;
 mod metrics;
 mod pages;
 mod tls;
@@ -114,6 +115,7 @@ fn route_table() -> Vec<Route> {
     let mut table = pages::routes();
     table.extend(api::routes());
     table.extend(users::routes());
+    table.extend(mappings::routes());
     table.extend([
         ("/healthz", &["GET"][..], get(health)),
         ("/metrics", &["GET"], get(metrics::render)),

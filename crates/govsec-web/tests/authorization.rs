@@ -83,6 +83,22 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
         ("GET", "/agencies/{code}", AGENCY_PAGE),
         ("GET", "/web-posture", READ_PAGE),
         ("GET", "/vans", READ_PAGE),
+        ("GET", "/vans/mappings", READ_PAGE),
+        // Teaching and promoting need the session's CSRF token; the walk sends a wrong one.
+        (
+            "POST",
+            "/vans/mappings",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
+        (
+            "POST",
+            "/vans/mappings/promote",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
         ("GET", "/incidents", READ_PAGE),
         ("GET", "/compliance", READ_PAGE),
         (

@@ -646,3 +646,114 @@ async fn a_role_change_ends_the_users_sessions_and_revokes_what_it_may_not_deleg
         );
     }
 }
+
+#[tokio::test]
+async fn an_officer_teaches_a_mapping_and_the_authority_makes_it_national() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let officer = signed_in_cookie(&router, "officer.npa").await;
+        let supervisor = signed_in_cookie(&router, "supervisor.moi").await;
+        let admin = signed_in_cookie(&router, "admin.ey").await;
+        let tried = send(
+            &router,
+            get(
+                "/vans/mappings?name=%E5%85%AC%E6%96%87%E8%A3%BD%E4%BD%9C%E7%B3%BB%E7%B5%B1+2.0&publisher=%E6%9F%90%E8%B3%87%E8%A8%8A%E5%85%AC%E5%8F%B8",
+                &officer,
+            ),
+        )
+        .await;
+        assert_eq!(tried.status, StatusCode::OK, "{}", tried.body);
+        assert!(
+            tried.body.contains("未轉換") || tried.body.contains("unconverted"),
+            "{}",
+            tried.body
+        );
+        let csrf = tried.hidden_csrf();
+        // A CPE without a product is refused and nothing is stored.
+        let bad = send(
+            &router,
+            post(
+                "/vans/mappings",
+                &officer,
+                &format!("csrf={csrf}&name=x&publisher=&cpe=cpe%3A2.3%3Aa%3A%2A%3A%2A"),
+            ),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let taught = send(
+            &router,
+            post(
+                "/vans/mappings",
+                &officer,
+                &format!(
+                    "csrf={csrf}&name=%E5%85%AC%E6%96%87%E8%A3%BD%E4%BD%9C%E7%B3%BB%E7%B5%B1+2.0&publisher=%E6%9F%90%E8%B3%87%E8%A8%8A%E5%85%AC%E5%8F%B8&cpe=cpe%3A2.3%3Aa%3Aexample%3Adocument_editor%3A%2A%3A%2A%3A%2A%3A%2A%3A%2A%3A%2A%3A%2A%3A%2A"
+                ),
+            ),
+        )
+        .await;
+        assert_eq!(taught.status, StatusCode::SEE_OTHER, "{}", taught.body);
+        let police = AgencyCode::parse("301010000A").unwrap();
+        let stored = db.store.software_mappings(Some(&police)).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].product, "document_editor");
+        assert_eq!(stored[0].taught_by, "officer.npa");
+        // The supervisor sees its subtree's mapping; only the authority may promote it.
+        let seen = send(&router, get("/vans/mappings", &supervisor)).await;
+        assert!(seen.body.contains("document_editor"));
+        let supervisor_csrf = send(&router, get("/account/password", &supervisor))
+            .await
+            .hidden_csrf();
+        let key = stored[0].key.replace(' ', "+").replace('|', "%7C");
+        let key: String = key
+            .bytes()
+            .map(|b| {
+                if b.is_ascii() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let refused = send(
+            &router,
+            post(
+                "/vans/mappings/promote",
+                &supervisor,
+                &format!("csrf={supervisor_csrf}&agency=301010000A&key={key}"),
+            ),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let admin_csrf = send(&router, get("/vans/mappings", &admin))
+            .await
+            .hidden_csrf();
+        let promoted = send(
+            &router,
+            post(
+                "/vans/mappings/promote",
+                &admin,
+                &format!("csrf={admin_csrf}&agency=301010000A&key={key}"),
+            ),
+        )
+        .await;
+        assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.body);
+        let foreign = AgencyCode::parse("303000000B").unwrap();
+        assert_eq!(
+            db.store
+                .software_mappings(Some(&foreign))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let actions: Vec<String> = db
+            .store
+            .audit_chain()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.record.action)
+            .collect();
+        assert!(actions.contains(&"software_mapping.teach".to_owned()));
+        assert!(actions.contains(&"software_mapping.promote".to_owned()));
+    }
+}

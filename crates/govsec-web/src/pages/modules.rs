@@ -82,6 +82,7 @@ pub async fn vans(
         html! {
             h1 { (Text::VansTitle.get(lang)) }
             p class="notice" { (Text::VansUploadPending.get(lang)) }
+            p { a href="/vans/mappings" { (Text::VansMappingsLink.get(lang)) } }
             section class="card" {
                 h2 { (Text::VansCoverageHeading.get(lang)) }
                 table {
