@@ -124,6 +124,8 @@ struct ProductBlock {
     components: Option<usize>,
     #[serde(default)]
     version: Option<String>,
+    #[serde(default)]
+    releases: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,6 +146,9 @@ pub(crate) struct ProductAlias {
     /// The one version NVD writes for every build of this product (Trend Micro Apex One's
     /// on-premises agent is `apex_one:2019` whatever its build).
     pub(crate) fixed_version: Option<String>,
+    /// Release names NVD writes for version prefixes (OfficeScan 12.0 is `xg`, Oracle
+    /// Database 19 is `19c`), longest prefix first.
+    pub(crate) releases: Vec<(String, String)>,
     /// Each name's words, for ranking by similarity.
     pub(crate) names: Vec<Vec<String>>,
 }
@@ -310,6 +315,11 @@ impl Aliases {
                 versioning: block.versioning,
                 components: block.components.filter(|&n| n > 0),
                 fixed_version: block.version.filter(|v| !v.trim().is_empty()),
+                releases: {
+                    let mut releases: Vec<(String, String)> = block.releases.into_iter().collect();
+                    releases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+                    releases
+                },
                 names,
             });
         }

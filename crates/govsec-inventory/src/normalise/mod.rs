@@ -332,7 +332,6 @@ fn identity_word(token: &Token) -> bool {
 /// Words that name a part or a packaging of a program rather than another program.
 const GENERIC_WORDS: &[&str] = &[
     "update",
-    "updater",
     "core",
     "interpreter",
     "runtime",
@@ -371,8 +370,6 @@ const GENERIC_WORDS: &[&str] = &[
     "files",
     "documentation",
     "helper",
-    "installer",
-    "setup",
     "windows",
     "win",
     "pc",
@@ -381,6 +378,19 @@ const GENERIC_WORDS: &[&str] = &[
     "proofing",
     "help",
     "mui",
+];
+
+/// Words that make a name the installer or updater of a program, not the program: a CPE of the
+/// program would be wrong for it.
+const INSTALLER_WORDS: &[&str] = &[
+    "installer",
+    "updater",
+    "uninstaller",
+    "setup",
+    "bootstrapper",
+    "downloader",
+    "安裝程式",
+    "更新程式",
 ];
 
 /// Whether a word left over beside a phrase says the name may be another program.
@@ -788,7 +798,13 @@ impl Normaliser {
             } else {
                 0.93
             };
-            if package && coverage < 1.0 {
+            let installer = sequence[..found.start]
+                .iter()
+                .chain(&sequence[found.end..])
+                .any(|t| INSTALLER_WORDS.contains(&t.text.as_str()));
+            if installer {
+                confidence = confidence.min(0.6);
+            } else if package && coverage < 1.0 {
                 // A package name is a name, not a phrase: "util-linux" is not Linux.
                 confidence = confidence.min(0.6);
             } else if (coverage < 0.5 || unmatched >= 2)
@@ -992,6 +1008,15 @@ impl Normaliser {
             resolved.build = resolved.version.take().or(resolved.build.take());
             resolved.version = Some(fixed);
             resolved.alternatives.clear();
+        }
+        if let (Some(alias), Some(version)) = (alias, resolved.version.clone()) {
+            let named = alias.releases.iter().find(|(prefix, _)| {
+                version == *prefix || version.starts_with(&format!("{prefix}."))
+            });
+            if let Some((_, release)) = named {
+                resolved.build = Some(version);
+                resolved.version = Some(release.clone());
+            }
         }
         let components = alias.and_then(|a| a.components);
         if let (Some(limit), Some(version)) = (components, resolved.version.as_mut()) {

@@ -354,3 +354,13 @@ fn package_urls_parse_with_percent_escapes() {
     assert!(PackageUrl::parse("pkg:npm/bad%zz").is_none());
     assert!(PackageUrl::parse("http://example").is_none());
 }
+
+#[test]
+fn an_installer_or_updater_is_not_the_program() {
+    let normaliser = normaliser();
+    let updater =
+        normaliser.normalise_entry(&entry("Java Auto Updater", None, Some("2.8.281.9")), false);
+    assert_eq!(updater.status, Status::Ambiguous, "{updater:#?}");
+    let plain = normaliser.normalise_entry(&entry("Java 8 Update 281", None, None), false);
+    assert_eq!(plain.status, Status::Converted, "{plain:#?}");
+}

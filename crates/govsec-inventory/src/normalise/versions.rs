@@ -278,6 +278,21 @@ fn numbers(text: &str) -> Vec<u64> {
 /// "Java 8 Update 281" or "8u281", the registry `8.0.2810.9` (update × 10), the runtime
 /// `1.8.0_281`. From Java 9 the version is `feature.interim.update` (JEP 223).
 fn java(input: &VersionInput<'_>) -> ResolvedVersion {
+    let mut resolved = java_version(input);
+    // Oracle has shipped no separate JRE since Java 11: a "Java 17" is the JDK.
+    let modern = resolved
+        .version
+        .as_deref()
+        .and_then(|v| v.split('.').next())
+        .and_then(|major| major.parse::<u64>().ok())
+        .is_some_and(|major| major >= 11);
+    if input.product == "jre" && modern {
+        resolved.product = Some("jdk".to_owned());
+    }
+    resolved
+}
+
+fn java_version(input: &VersionInput<'_>) -> ResolvedVersion {
     // A distribution's OpenJDK package (`17.0.10+7-1~deb12u1`) names the upstream release first.
     let upstream_field = input
         .package
@@ -749,6 +764,8 @@ mod tests {
         );
         assert_eq!(modern.version.as_deref(), Some("17.0.8"));
         assert_eq!(modern.update, None);
+        let runtime = resolve_text(Versioning::Java, "jre", "Java 17", Some("17.0.9"));
+        assert_eq!(runtime.product.as_deref(), Some("jdk"));
     }
 
     #[test]
