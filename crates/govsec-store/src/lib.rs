@@ -13,6 +13,7 @@ mod agencies;
 mod audit;
 mod error;
 mod identity;
+mod security_keys;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod vulndb;
@@ -34,6 +35,7 @@ pub use error::StoreError;
 pub use identity::{
     ApiTokenListing, FailureKind, NewUser, RoleChange, SessionRecord, UserListing, UserRecord,
 };
+pub use security_keys::{CeremonyPurpose, KeyRemoval, NewSecurityKey, SecurityKeyRecord};
 pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
 
 /// How long a SQLite writer waits for another writer before giving up.
