@@ -111,7 +111,7 @@ impl RelyingParty {
         existing: &[SecurityKey],
     ) -> Result<(String, SecurityKeyRegistration), WebError> {
         let exclude = existing.iter().map(|key| key.cred_id().clone()).collect();
-        let (options, state) = self
+        let (mut options, state) = self
             .webauthn
             .start_securitykey_registration(
                 user_handle,
@@ -122,6 +122,14 @@ impl RelyingParty {
                 None,
             )
             .map_err(rejected)?;
+        // webauthn-rs asks for credProtect "userVerificationRequired" (CTAP 2.1 §12.1) while
+        // user verification is only preferred, and Chromium refuses that combination as an
+        // inconsistent protection policy (NotSupportedError). A key here is a second factor
+        // after the password, so the browser is not asked for credProtect; webauthn-rs then
+        // records the extension as ignored.
+        if let Some(extensions) = options.public_key.extensions.as_mut() {
+            extensions.cred_protect = None;
+        }
         Ok((to_json(&options)?, state))
     }
 
@@ -255,6 +263,7 @@ mod tests {
             .start_registration(Uuid::from_bytes([7; 16]), &login, &[])
             .unwrap();
         assert!(options.contains("\"challenge\""), "{options}");
+        assert!(!options.contains("credentialProtectionPolicy"), "{options}");
         for answer in ["", "   ", "{", "[]", "{\"id\":1}", &"x".repeat(70_000)] {
             assert!(
                 matches!(

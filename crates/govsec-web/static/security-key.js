@@ -129,9 +129,11 @@
       ask(form).then(function (answer) {
         form.elements.answer.value = JSON.stringify(answer);
         form.submit();
-      }, function () {
+      }, function (error) {
         busy = false;
-        status.textContent = form.getAttribute("data-failed");
+        // The browser's name for the failure (NotAllowedError, InvalidStateError, …) helps
+        // whoever the user asks for help.
+        status.textContent = form.getAttribute("data-failed") + " (" + error.name + ")";
       });
     });
   }
