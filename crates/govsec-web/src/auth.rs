@@ -2,9 +2,9 @@
 //!
 //! The sign-in steps follow `govsec-identity` (see its crate docs): throttle first, then the
 //! password (or an equally slow check when the account does not exist), then a mandatory second
-//! factor (a TOTP code, a registered security key, or a one-time recovery code). A session token is issued after the password
-//! and replaced by a new one after the second factor, so a token seen before sign-in never opens
-//! anything (session fixation). Cookies are HttpOnly, SameSite=Strict and, unless the server runs
+//! factor (a TOTP code, a registered security key, or a one-time recovery code). A session token
+//! is issued after the password and replaced by a new one after the second factor, so a token
+//! seen before sign-in never opens anything (session fixation). Cookies are HttpOnly, SameSite=Strict and, unless the server runs
 //! on plain http for the demo, Secure. Every form that changes state carries the session's CSRF
 //! token; the sign-in form carries a double-submit token of its own.
 
@@ -759,15 +759,12 @@ async fn enrolment(
 
 /// The second-factor page with `status`, offering the user's security keys with a fresh
 /// challenge (which replaces any earlier one of this session).
-#[allow(clippy::too_many_arguments)]
 async fn second_factor_answer(
     state: &AppState,
     lang: Lang,
     status: StatusCode,
     message: Option<String>,
-    pending: &TokenHash,
-    session: &govsec_store::SessionRecord,
-    user: &govsec_store::UserRecord,
+    (pending, session, user): &Pending,
     next: &str,
     enrolment: Option<(String, String)>,
 ) -> Result<Response, StoreError> {
@@ -803,22 +800,11 @@ pub async fn second_factor_form(
 ) -> Response {
     let next = local_next(query.next);
     let outcome: Result<Response, StoreError> = async {
-        let Some((pending, session, user)) = session_of(&state, &headers, false).await? else {
+        let Some(found) = session_of(&state, &headers, false).await? else {
             return Ok(Redirect::to("/login").into_response());
         };
-        let enrol = enrolment(&state, &user).await?;
-        second_factor_answer(
-            &state,
-            lang,
-            StatusCode::OK,
-            None,
-            &pending,
-            &session,
-            &user,
-            &next,
-            enrol,
-        )
-        .await
+        let enrol = enrolment(&state, &found.2).await?;
+        second_factor_answer(&state, lang, StatusCode::OK, None, &found, &next, enrol).await
     }
     .await;
     outcome.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
@@ -847,9 +833,10 @@ async fn second_factor_gate(
     csrf: &str,
     next: &str,
 ) -> Result<Result<Pending, Response>, StoreError> {
-    let Some((pending, session, user)) = session_of(state, headers, false).await? else {
+    let Some(found) = session_of(state, headers, false).await? else {
         return Ok(Err(Redirect::to("/login").into_response()));
     };
+    let (_, session, user) = &found;
     let refusal = if !constant_time_equal(&session.csrf_token, csrf) {
         Some((
             StatusCode::FORBIDDEN,
@@ -870,14 +857,12 @@ async fn second_factor_gate(
             lang,
             status,
             Some(message),
-            &pending,
-            &session,
-            &user,
+            &found,
             next,
             None,
         )
         .await?)),
-        None => Ok(Ok((pending, session, user))),
+        None => Ok(Ok(found)),
     }
 }
 
@@ -939,7 +924,7 @@ pub async fn second_factor(
 ) -> Response {
     let next = local_next(query.next);
     let outcome: Result<Response, StoreError> = async {
-        let (pending, session, user) = match second_factor_gate(
+        let found = match second_factor_gate(
             &state,
             lang,
             &headers,
@@ -952,6 +937,7 @@ pub async fn second_factor(
             Ok(found) => found,
             Err(answer) => return Ok(answer),
         };
+        let (pending, _, user) = &found;
         let store = state.store();
         let at = now();
         let totp_ok = match user
@@ -983,22 +969,20 @@ pub async fn second_factor(
         };
         if !passed {
             let subject = account_subject(user.login.as_str());
-            record_failure(&state, &subject, address.as_deref(), Some(&user), "code").await?;
+            record_failure(&state, &subject, address.as_deref(), Some(user), "code").await?;
             return second_factor_answer(
                 &state,
                 lang,
                 StatusCode::UNAUTHORIZED,
                 Some(Text::SignInFailed.get(lang).to_owned()),
-                &pending,
-                &session,
-                &user,
+                &found,
                 &next,
                 None,
             )
             .await;
         }
         let method = if totp_ok { "totp" } else { "recovery code" };
-        complete_sign_in(&state, &pending, &user, address, &next, method).await
+        complete_sign_in(&state, pending, user, address, &next, method).await
     }
     .await;
     outcome.unwrap_or_else(|error| {
@@ -1028,7 +1012,7 @@ pub async fn second_factor_security_key(
 ) -> Response {
     let next = local_next(query.next);
     let outcome: Result<Response, StoreError> = async {
-        let (pending, session, user) = match second_factor_gate(
+        let found = match second_factor_gate(
             &state,
             lang,
             &headers,
@@ -1041,24 +1025,23 @@ pub async fn second_factor_security_key(
             Ok(found) => found,
             Err(answer) => return Ok(answer),
         };
-        match security_keys::verify_sign_in(&state, &pending, &user, &form.answer).await {
+        let (pending, _, user) = &found;
+        match security_keys::verify_sign_in(&state, pending, user, &form.answer).await {
             Ok(key) => {
                 let method = format!("security key {key}");
-                complete_sign_in(&state, &pending, &user, address, &next, &method).await
+                complete_sign_in(&state, pending, user, address, &next, &method).await
             }
             Err(WebError::Store(error)) => Err(error),
             Err(error) => {
                 let subject = account_subject(user.login.as_str());
                 let object = format!("security key: {}", error.key());
-                record_failure(&state, &subject, address.as_deref(), Some(&user), &object).await?;
+                record_failure(&state, &subject, address.as_deref(), Some(user), &object).await?;
                 second_factor_answer(
                     &state,
                     lang,
                     StatusCode::UNAUTHORIZED,
                     Some(error.message(lang)),
-                    &pending,
-                    &session,
-                    &user,
+                    &found,
                     &next,
                     None,
                 )

@@ -64,12 +64,17 @@ pub fn web_options(settings: &Settings) -> WebOptions {
 /// The WebAuthn relying party: the public origin given, else `localhost` on any port over the
 /// served scheme, which only browsers on this machine reach.
 fn relying_party_for(origin: Option<&str>, tls: bool) -> Result<RelyingParty, Failure> {
-    match origin {
+    let party = match origin {
         Some(origin) => {
-            RelyingParty::for_origin(origin).map_err(|error| Failure::Input(error.to_string()))
+            RelyingParty::for_origin(origin).map_err(|error| Failure::Input(error.to_string()))?
         }
-        None => Ok(RelyingParty::localhost(tls)),
-    }
+        None => RelyingParty::localhost(tls),
+    };
+    tracing::info!(
+        origin = party.origin(),
+        "security keys answer at this origin"
+    );
+    Ok(party)
 }
 
 /// Binds `addr` and serves plain http until SIGTERM or Ctrl-C. `announce` gets the URL once the
