@@ -246,6 +246,38 @@ catalogue! {
     RoleAgencyOfficer => "機關資安人員", "Agency security officer";
     RoleAuditor => "稽核人員", "Auditor";
 
+    // Security keys (WebAuthn / FIDO2).
+    SecurityKeysTitle => "安全金鑰", "Security keys";
+    SecurityKeysIntro => "安全金鑰（FIDO2／WebAuthn，例如 USB 金鑰）可取代驗證器 App 的驗證碼，作為密碼之後的第二道驗證。金鑰只在本網站的網址上回應，因此無法被仿冒網站騙取。可登錄多把金鑰，並保留一把備用。", "A security key (FIDO2/WebAuthn, such as a USB key) can replace the authenticator app's code as the second factor after your password. A key answers only on this site's address, so a look-alike site cannot trick it. You can register several keys; keep a spare.";
+    SecurityKeysNone => "尚未登錄安全金鑰。", "No security key is registered yet.";
+    SecurityKeyColumnLabel => "名稱", "Name";
+    SecurityKeyColumnAdded => "登錄日期", "Added";
+    SecurityKeyColumnLastUsed => "最後使用", "Last used";
+    SecurityKeyNeverUsed => "尚未使用", "Never";
+    SecurityKeyRemoveButton => "移除", "Remove";
+    SecurityKeyAddHeading => "登錄新的安全金鑰", "Register a new security key";
+    SecurityKeyLabel => "金鑰名稱（例如「辦公室藍色金鑰」）", "Name of the key (for example \"blue office key\")";
+    SecurityKeyAddButton => "下一步：碰觸金鑰", "Next: touch the key";
+    SecurityKeyTouchTitle => "碰觸您的安全金鑰", "Touch your security key";
+    SecurityKeyTouchPrompt => "插入安全金鑰後按下方按鈕，瀏覽器會請您碰觸金鑰（或輸入金鑰的 PIN）。", "Insert the security key and press the button below; the browser will ask you to touch the key (or enter its PIN).";
+    SecurityKeyNeedsScript => "與金鑰溝通需要瀏覽器執行本網站的 JavaScript（/static/security-key.js）。若按下按鈕後沒有反應，請確認瀏覽器已啟用 JavaScript 並支援 WebAuthn；您也可以繼續使用驗證器 App 的驗證碼。", "Talking to the key needs the browser to run this site's JavaScript (/static/security-key.js). If nothing happens when you press the button, check that JavaScript is on and the browser supports WebAuthn; you can keep using your authenticator app's codes.";
+    SecurityKeyRegisterButton => "使用安全金鑰登錄", "Register with the security key";
+    SecurityKeyScriptFailed => "金鑰沒有回應，或請求已取消。請再按一次按鈕重試。", "The key did not answer, or the request was cancelled. Press the button to try again.";
+    SecurityKeyAdded => "已登錄安全金鑰「{0}」。", "Security key \"{0}\" registered.";
+    SecurityKeyRemoved => "已移除安全金鑰。", "Security key removed.";
+    SecurityKeySignInHeading => "或使用安全金鑰", "Or use a security key";
+    SecurityKeySignInPrompt => "插入已登錄的安全金鑰後按下方按鈕，並依瀏覽器指示碰觸金鑰。", "Insert a registered security key, press the button below and touch the key when the browser asks.";
+    SecurityKeySignInButton => "使用安全金鑰驗證", "Verify with a security key";
+    SecurityKeysLink => "安全金鑰", "Security keys";
+    SecurityKeyMalformed => "沒有收到金鑰的回應（瀏覽器可能未執行 JavaScript），或回應格式不正確。", "No answer from the key arrived (the browser may not run JavaScript), or the answer is malformed.";
+    SecurityKeyNoCeremony => "此金鑰請求已過期或已使用過，請重新開始。", "This security-key request has expired or was used already; start again.";
+    SecurityKeyUnknown => "此安全金鑰未登錄於您的帳號。", "This security key is not registered to your account.";
+    SecurityKeyRejected => "安全金鑰的回應未通過驗證。", "The security key's answer did not verify.";
+    SecurityKeyPossibleClone => "安全金鑰的簽章計數沒有增加，金鑰可能遭複製；已拒絕並記錄。請通知資安人員。", "The security key's signature counter did not grow, so the key may have been cloned; refused and logged. Tell your security officer.";
+    SecurityKeyAlreadyRegistered => "此安全金鑰已登錄過。", "This security key is registered already.";
+    SecurityKeyLabelInvalid => "金鑰名稱需為 1 至 {0} 個字元。", "A key's name must be 1 to {0} characters.";
+    SecurityKeyLastFactor => "這是您唯一的第二道驗證，不能移除；請先登錄另一把金鑰或設定驗證器 App。", "This is your only second factor and cannot be removed; register another key or an authenticator app first.";
+
     // Changing one's password.
     PasswordChangeTitle => "變更密碼", "Change password";
     PasswordCurrent => "目前密碼", "Current password";
@@ -541,6 +573,7 @@ catalogue! {
     ImportDone => "已匯入 {0} 個機關（新增 {1}、更新 {2}）", "imported {0} agencies ({1} new, {2} updated)";
     DemoReady => "示範環境：{0}（{1}）", "demo world: {0} ({1})";
     DemoOpen => "請以瀏覽器開啟 {0}（Ctrl-C 結束）", "open {0} in a browser (Ctrl-C to stop)";
+    DemoSecurityKeys => "安全金鑰只在 {0} 可用（WebAuthn 不接受 IP 位址）", "Security keys work at {0} only (WebAuthn does not accept an IP address)";
     ServeListening => "服務中：{0}", "listening on {0}";
     CannotListen => "--addr {0}：無法監聽：{1}", "--addr {0}: cannot listen: {1}";
     UnknownLanguage => "{0}：lang：無法辨識的語言「{1}」；請用 zh-TW 或 en", "{0}: lang: unknown language “{1}”; use zh-TW or en";

@@ -46,9 +46,9 @@
 //! parameters through [`PasswordHasher::with_params`] and run the real ones once.
 //!
 //! # WebAuthn security keys
-//! FIDO2/WebAuthn second factors will come with the web layer, through `webauthn-rs`, which
-//! needs the relying party's origin, the browser's JavaScript API and OpenSSL: none of them
-//! belongs in an I/O-free crate. The store will keep each user's registered credentials
+//! FIDO2/WebAuthn second factors live in the web layer (`govsec-web`), through `webauthn-rs`,
+//! which needs the relying party's origin, the browser's JavaScript API and OpenSSL: none of
+//! them belongs in an I/O-free crate. The store keeps each user's registered credentials
 //! (credential id, public key, signature counter) next to the TOTP secret, and the sign-in steps
 //! above stay the same: step 3 accepts a verified assertion as the second factor, and a failed
 //! assertion counts as a failure for the throttle. The roles, scopes, sessions and throttle in

@@ -14,6 +14,7 @@ mod audit;
 mod error;
 mod identity;
 mod mappings;
+mod security_keys;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod vulndb;
@@ -36,6 +37,7 @@ pub use identity::{
     ApiTokenListing, FailureKind, NewUser, RoleChange, SessionRecord, UserListing, UserRecord,
 };
 pub use mappings::{NewSoftwareMapping, SoftwareMapping};
+pub use security_keys::{CeremonyPurpose, KeyRemoval, NewSecurityKey, SecurityKeyRecord};
 pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
 
 /// How long a SQLite writer waits for another writer before giving up.

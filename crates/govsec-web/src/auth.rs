@@ -2,9 +2,9 @@
 //!
 //! The sign-in steps follow `govsec-identity` (see its crate docs): throttle first, then the
 //! password (or an equally slow check when the account does not exist), then a mandatory second
-//! factor (a TOTP code or a one-time recovery code). A session token is issued after the password
-//! and replaced by a new one after the second factor, so a token seen before sign-in never opens
-//! anything (session fixation). Cookies are HttpOnly, SameSite=Strict and, unless the server runs
+//! factor (a TOTP code, a registered security key, or a one-time recovery code). A session token
+//! is issued after the password and replaced by a new one after the second factor, so a token
+//! seen before sign-in never opens anything (session fixation). Cookies are HttpOnly, SameSite=Strict and, unless the server runs
 //! on plain http for the demo, Secure. Every form that changes state carries the session's CSRF
 //! token; the sign-in form carries a double-submit token of its own.
 
@@ -26,9 +26,10 @@ use maud::{Markup, PreEscaped, html};
 use rand_core::UnwrapErr;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::language::Language;
-use crate::layout::{Section, encode_query_value, page};
+use crate::layout::{Section, encode_query_value, page, page_with_script};
+use crate::webauthn::RelyingParty;
+use crate::{AppState, WebError, security_keys};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "govsec_session";
@@ -48,6 +49,8 @@ pub struct AuthSettings {
     pub throttle: LoginThrottle,
     /// Password hashing.
     pub hasher: PasswordHasher,
+    /// The WebAuthn relying party security keys are registered with and answer to.
+    pub relying_party: RelyingParty,
 }
 
 impl Default for AuthSettings {
@@ -58,6 +61,7 @@ impl Default for AuthSettings {
             session_policy: SessionPolicy::default(),
             throttle: LoginThrottle::default(),
             hasher: PasswordHasher::recommended(),
+            relying_party: RelyingParty::localhost(false),
         }
     }
 }
@@ -153,7 +157,8 @@ pub struct SignedIn {
     pub caller: Caller,
     /// The session's CSRF token, for forms.
     pub csrf: String,
-    token: TokenHash,
+    /// The hash of the session's token, which ceremonies under way are kept under.
+    pub(crate) token: TokenHash,
 }
 
 /// Why a request has no caller.
@@ -491,11 +496,14 @@ fn throttled_message(decision: ThrottleDecision, lang: Lang, at: u64) -> Option<
     }
 }
 
+/// Counts a failed attempt on the account's and the address's histories and records it in the
+/// audit log; `object` says which factor failed and why, never what was typed.
 async fn record_failure(
     state: &AppState,
     subject: &str,
     address: Option<&str>,
     existing: Option<&govsec_store::UserRecord>,
+    object: &str,
 ) -> Result<(), StoreError> {
     let store = state.store();
     let throttle = &state.options().auth.throttle;
@@ -530,7 +538,7 @@ async fn record_failure(
         },
     };
     store
-        .record_audit(&actor, "session.sign_in_failed", "")
+        .record_audit(&actor, "session.sign_in_failed", object)
         .await
 }
 
@@ -622,7 +630,7 @@ pub async fn sign_in(
         let user = match (user, password_ok) {
             (Some(user), true) => user,
             (user, _) => {
-                record_failure(&state, &subject, address, user.as_ref()).await?;
+                record_failure(&state, &subject, address, user.as_ref(), "password").await?;
                 return Ok(retry(
                     &state,
                     lang,
@@ -679,18 +687,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoOption {
     }
 }
 
+/// The second-factor page. `key_options` are the options of a security-key sign-in when the
+/// user has keys: then the page offers the key beside the code.
 fn second_factor_page(
     lang: Lang,
     message: Option<String>,
     csrf: &str,
     next: &str,
     enrolment: Option<(String, String)>,
+    key_options: Option<String>,
 ) -> Markup {
-    page(
+    let script = key_options.is_some().then_some(security_keys::SCRIPT_PATH);
+    page_with_script(
         lang,
         Text::SecondFactorTitle.get(lang),
         Section::SignIn,
         "/login/second-factor",
+        script,
         html! {
             h1 { (Text::SecondFactorTitle.get(lang)) }
             @if let Some(message) = message { p class="notice bad" role="alert" { (message) } }
@@ -707,6 +720,20 @@ fn second_factor_page(
                     input type="hidden" name="csrf" value=(csrf);
                     label { (Text::SecondFactorCode.get(lang)) input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus; }
                     button type="submit" { (Text::SecondFactorButton.get(lang)) }
+                }
+            }
+            @if let Some(options) = key_options {
+                section class="card" {
+                    h2 { (Text::SecurityKeySignInHeading.get(lang)) }
+                    p { (Text::SecurityKeySignInPrompt.get(lang)) }
+                    (security_keys::ceremony_form(
+                        lang,
+                        &format!("/login/second-factor/security-key?next={}", encode_query_value(next)),
+                        "get",
+                        &options,
+                        csrf,
+                        Text::SecurityKeySignInButton,
+                    ))
                 }
             }
         },
@@ -730,6 +757,40 @@ async fn enrolment(
     Ok(Some((svg, secret.to_base32())))
 }
 
+/// The second-factor page with `status`, offering the user's security keys with a fresh
+/// challenge (which replaces any earlier one of this session).
+async fn second_factor_answer(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    message: Option<String>,
+    (pending, session, user): &Pending,
+    next: &str,
+    enrolment: Option<(String, String)>,
+) -> Result<Response, StoreError> {
+    let key_options = match security_keys::sign_in_challenge(state, pending, user).await {
+        Ok(options) => options,
+        Err(WebError::Store(error)) => return Err(error),
+        Err(error) => {
+            // The page still offers the code; the key section is left out.
+            tracing::error!(error = error.key(), "security-key challenge failed");
+            None
+        }
+    };
+    Ok((
+        status,
+        second_factor_page(
+            lang,
+            message,
+            &session.csrf_token,
+            next,
+            enrolment,
+            key_options,
+        ),
+    )
+        .into_response())
+}
+
 /// `GET /login/second-factor`.
 pub async fn second_factor_form(
     State(state): State<AppState>,
@@ -739,11 +800,11 @@ pub async fn second_factor_form(
 ) -> Response {
     let next = local_next(query.next);
     let outcome: Result<Response, StoreError> = async {
-        let Some((_, session, user)) = session_of(&state, &headers, false).await? else {
+        let Some(found) = session_of(&state, &headers, false).await? else {
             return Ok(Redirect::to("/login").into_response());
         };
-        let enrol = enrolment(&state, &user).await?;
-        Ok(second_factor_page(lang, None, &session.csrf_token, &next, enrol).into_response())
+        let enrol = enrolment(&state, &found.2).await?;
+        second_factor_answer(&state, lang, StatusCode::OK, None, &found, &next, enrol).await
     }
     .await;
     outcome.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
@@ -753,6 +814,102 @@ pub async fn second_factor_form(
 pub struct SecondFactorForm {
     code: String,
     csrf: String,
+}
+
+/// A half-signed-in session: its token's hash, the session and its user.
+type Pending = (
+    TokenHash,
+    govsec_store::SessionRecord,
+    govsec_store::UserRecord,
+);
+
+/// What the second-factor step checks first, whichever factor is used: a half-signed-in
+/// session, its CSRF token, and the throttle. `Err` holds the answer to give instead.
+async fn second_factor_gate(
+    state: &AppState,
+    lang: Lang,
+    headers: &HeaderMap,
+    address: Option<&str>,
+    csrf: &str,
+    next: &str,
+) -> Result<Result<Pending, Response>, StoreError> {
+    let Some(found) = session_of(state, headers, false).await? else {
+        return Ok(Err(Redirect::to("/login").into_response()));
+    };
+    let (_, session, user) = &found;
+    let refusal = if !constant_time_equal(&session.csrf_token, csrf) {
+        Some((
+            StatusCode::FORBIDDEN,
+            Text::FormExpired.get(lang).to_owned(),
+        ))
+    } else {
+        let subject = account_subject(user.login.as_str());
+        throttled_message(
+            throttle_decision(state, &subject, address).await?,
+            lang,
+            now(),
+        )
+        .map(|message| (StatusCode::TOO_MANY_REQUESTS, message))
+    };
+    match refusal {
+        Some((status, message)) => Ok(Err(second_factor_answer(
+            state,
+            lang,
+            status,
+            Some(message),
+            &found,
+            next,
+            None,
+        )
+        .await?)),
+        None => Ok(Ok(found)),
+    }
+}
+
+/// Ends a successful second factor: the failure history of the account is cleared, the
+/// half-signed-in session is replaced by a new one that opens the platform, and the sign-in is
+/// recorded in the audit log with the factor used (`method`).
+async fn complete_sign_in(
+    state: &AppState,
+    pending: &TokenHash,
+    user: &govsec_store::UserRecord,
+    address: Option<String>,
+    next: &str,
+    method: &str,
+) -> Result<Response, StoreError> {
+    let store = state.store();
+    store
+        .save_failure_history(
+            FailureKind::Account,
+            &account_subject(user.login.as_str()),
+            &state.options().auth.throttle.after_success(),
+        )
+        .await?;
+    store.delete_session(pending).await?;
+    let token = SessionToken::generate(&mut UnwrapErr(getrandom::SysRng));
+    store
+        .create_session(
+            &token.hash(),
+            &user.login,
+            &random_token(),
+            now_signed(),
+            true,
+        )
+        .await?;
+    let caller = Caller {
+        login: user.login.clone(),
+        agency: user.agency.clone(),
+        role: user.role,
+    };
+    store
+        .record_audit(&actor_of(&caller, address), "session.sign_in", method)
+        .await?;
+    let mut response = Redirect::to(next).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.options().auth, SESSION_COOKIE, token.as_str(), None),
+    );
+    Ok(response)
 }
 
 /// `POST /login/second-factor`: a TOTP code or a recovery code; on success the session is
@@ -767,36 +924,22 @@ pub async fn second_factor(
 ) -> Response {
     let next = local_next(query.next);
     let outcome: Result<Response, StoreError> = async {
-        let Some((pending, session, user)) = session_of(&state, &headers, false).await? else {
-            return Ok(Redirect::to("/login").into_response());
-        };
-        if !constant_time_equal(&session.csrf_token, &form.csrf) {
-            return Ok((
-                StatusCode::FORBIDDEN,
-                second_factor_page(
-                    lang,
-                    Some(Text::FormExpired.get(lang).to_owned()),
-                    &session.csrf_token,
-                    &next,
-                    None,
-                ),
-            )
-                .into_response());
-        }
-        let subject = account_subject(user.login.as_str());
-        let at = now();
-        if let Some(message) = throttled_message(
-            throttle_decision(&state, &subject, address.as_deref()).await?,
+        let found = match second_factor_gate(
+            &state,
             lang,
-            at,
-        ) {
-            return Ok((
-                StatusCode::TOO_MANY_REQUESTS,
-                second_factor_page(lang, Some(message), &session.csrf_token, &next, None),
-            )
-                .into_response());
-        }
+            &headers,
+            address.as_deref(),
+            &form.csrf,
+            &next,
+        )
+        .await?
+        {
+            Ok(found) => found,
+            Err(answer) => return Ok(answer),
+        };
+        let (pending, _, user) = &found;
         let store = state.store();
+        let at = now();
         let totp_ok = match user
             .totp_secret
             .as_deref()
@@ -825,59 +968,90 @@ pub async fn second_factor(
             }
         };
         if !passed {
-            record_failure(&state, &subject, address.as_deref(), Some(&user)).await?;
-            return Ok((
+            let subject = account_subject(user.login.as_str());
+            record_failure(&state, &subject, address.as_deref(), Some(user), "code").await?;
+            return second_factor_answer(
+                &state,
+                lang,
                 StatusCode::UNAUTHORIZED,
-                second_factor_page(
-                    lang,
-                    Some(Text::SignInFailed.get(lang).to_owned()),
-                    &session.csrf_token,
-                    &next,
-                    None,
-                ),
+                Some(Text::SignInFailed.get(lang).to_owned()),
+                &found,
+                &next,
+                None,
             )
-                .into_response());
+            .await;
         }
-        store
-            .save_failure_history(
-                FailureKind::Account,
-                &subject,
-                &state.options().auth.throttle.after_success(),
-            )
-            .await?;
-        store.delete_session(&pending).await?;
-        let token = SessionToken::generate(&mut UnwrapErr(getrandom::SysRng));
-        store
-            .create_session(
-                &token.hash(),
-                &user.login,
-                &random_token(),
-                now_signed(),
-                true,
-            )
-            .await?;
-        let caller = Caller {
-            login: user.login.clone(),
-            agency: user.agency.clone(),
-            role: user.role,
-        };
-        store
-            .record_audit(
-                &actor_of(&caller, address),
-                "session.sign_in",
-                if totp_ok { "totp" } else { "recovery code" },
-            )
-            .await?;
-        let mut response = Redirect::to(&next).into_response();
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(&state.options().auth, SESSION_COOKIE, token.as_str(), None),
-        );
-        Ok(response)
+        let method = if totp_ok { "totp" } else { "recovery code" };
+        complete_sign_in(&state, pending, user, address, &next, method).await
     }
     .await;
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "second factor failed inside");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SecurityKeyForm {
+    csrf: String,
+    /// The JSON the security-key script put in the form; empty when no script ran.
+    #[serde(default)]
+    answer: String,
+}
+
+/// `POST /login/second-factor/security-key`: the answer of one of the user's security keys to
+/// the challenge of the second-factor page. A refused answer counts as a failed sign-in, like a
+/// wrong code, and is recorded with its reason.
+pub async fn second_factor_security_key(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    ConnectInfoOption(address): ConnectInfoOption,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+    Form(form): Form<SecurityKeyForm>,
+) -> Response {
+    let next = local_next(query.next);
+    let outcome: Result<Response, StoreError> = async {
+        let found = match second_factor_gate(
+            &state,
+            lang,
+            &headers,
+            address.as_deref(),
+            &form.csrf,
+            &next,
+        )
+        .await?
+        {
+            Ok(found) => found,
+            Err(answer) => return Ok(answer),
+        };
+        let (pending, _, user) = &found;
+        match security_keys::verify_sign_in(&state, pending, user, &form.answer).await {
+            Ok(key) => {
+                let method = format!("security key {key}");
+                complete_sign_in(&state, pending, user, address, &next, &method).await
+            }
+            Err(WebError::Store(error)) => Err(error),
+            Err(error) => {
+                let subject = account_subject(user.login.as_str());
+                let object = format!("security key: {}", error.key());
+                record_failure(&state, &subject, address.as_deref(), Some(user), &object).await?;
+                second_factor_answer(
+                    &state,
+                    lang,
+                    StatusCode::UNAUTHORIZED,
+                    Some(error.message(lang)),
+                    &found,
+                    &next,
+                    None,
+                )
+                .await
+            }
+        }
+    }
+    .await;
+    outcome.unwrap_or_else(|error| {
+        tracing::error!(%error, "security-key sign-in failed inside");
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     })
 }

@@ -30,6 +30,19 @@ const NAVIGATION: [(Section, &str, Text); 7] = [
 
 /// A whole page. `here` is the page's own path and query, for the language switch to return to.
 pub fn page(lang: Lang, title: &str, section: Section, here: &str, content: Markup) -> Markup {
+    page_with_script(lang, title, section, here, None, content)
+}
+
+/// A whole page that loads one of govsec's own scripts (a path under `/static/`): the content
+/// security policy allows same-origin script files and nothing inline.
+pub fn page_with_script(
+    lang: Lang,
+    title: &str,
+    section: Section,
+    here: &str,
+    script: Option<&str>,
+    content: Markup,
+) -> Markup {
     let other = match lang {
         Lang::ZhTw => Lang::En,
         Lang::En => Lang::ZhTw,
@@ -43,6 +56,7 @@ pub fn page(lang: Lang, title: &str, section: Section, here: &str, content: Mark
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · govsec" }
                 link rel="stylesheet" href="/static/govsec.css";
+                @if let Some(script) = script { script src=(script) defer {} }
             }
             body {
                 a class="skip" href="#main" { (Text::SkipToContent.get(lang)) }
@@ -61,6 +75,7 @@ pub fn page(lang: Lang, title: &str, section: Section, here: &str, content: Mark
                     }
                     @if section != Section::SignIn {
                         a class="account" href="/account/password" { (Text::PasswordChangeTitle.get(lang)) }
+                        a class="account" href="/account/security-keys" { (Text::SecurityKeysLink.get(lang)) }
                         a class="sign-out" href="/logout" { (Text::SignOut.get(lang)) }
                     }
                     a class="language" href=(switch) lang=(other.tag()) hreflang=(other.tag()) { (Text::SwitchLanguage.get(lang)) }

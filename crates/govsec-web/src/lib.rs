@@ -15,8 +15,10 @@ mod layout;
 mod mappings;
 mod metrics;
 mod pages;
+mod security_keys;
 mod tls;
 mod users;
+mod webauthn;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,8 +30,10 @@ use govsec_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::{AuthSettings, SESSION_COOKIE, random_token, role_label};
+pub use error::WebError;
 pub use metrics::Metrics;
-pub use tls::{TlsError, redirect_app, serve_tls, server_config};
+pub use tls::{redirect_app, serve_tls, server_config};
+pub use webauthn::RelyingParty;
 
 /// Limits and settings of the web server.
 #[derive(Debug, Clone)]
@@ -99,8 +103,9 @@ impl AppState {
     }
 }
 
-/// Security headers on every response. The policy allows no script at all: the pages need none.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Security headers on every response. The only script allowed is govsec's own files (the
+/// security-key script): nothing inline, nothing from elsewhere, no `eval`.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// A route: its path template, the methods it answers, and its handler.
 pub(crate) type Route = (
@@ -116,10 +121,16 @@ fn route_table() -> Vec<Route> {
     table.extend(api::routes());
     table.extend(users::routes());
     table.extend(mappings::routes());
+    table.extend(security_keys::routes());
     table.extend([
         ("/healthz", &["GET"][..], get(health)),
         ("/metrics", &["GET"], get(metrics::render)),
         ("/static/govsec.css", &["GET"], get(stylesheet)),
+        (
+            "/static/security-key.js",
+            &["GET"],
+            get(security_key_script),
+        ),
     ]);
     table
 }
@@ -206,6 +217,16 @@ async fn stylesheet() -> impl axum::response::IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/govsec.css"),
+    )
+}
+
+async fn security_key_script() -> impl axum::response::IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/security-key.js"),
     )
 }
 

@@ -19,7 +19,7 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tower::ServiceExt;
 
-use crate::{AppState, app};
+use crate::{AppState, WebError, app};
 
 /// How long a client may take to finish the TLS handshake: a slow or silent peer must not hold a
 /// connection slot.
@@ -27,25 +27,9 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long requests in flight may take to finish after the shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
-/// Why the certificate or key cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TlsError {
-    /// A PEM file could not be read or holds nothing usable.
-    #[error("{path}: {reason}")]
-    File {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The key does not fit the certificate, or rustls refuses them.
-    #[error("the certificate and key cannot be used together: {0}")]
-    Config(String),
-}
-
 /// A server configuration from a PEM certificate chain and a PEM private key.
-pub fn server_config(certificate: &Path, key: &Path) -> Result<Arc<ServerConfig>, TlsError> {
-    let file_error = |path: &Path, reason: String| TlsError::File {
+pub fn server_config(certificate: &Path, key: &Path) -> Result<Arc<ServerConfig>, WebError> {
+    let file_error = |path: &Path, reason: String| WebError::TlsFile {
         path: path.display().to_string(),
         reason,
     };
@@ -63,10 +47,10 @@ pub fn server_config(certificate: &Path, key: &Path) -> Result<Arc<ServerConfig>
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| TlsError::Config(e.to_string()))?
+        .map_err(|e| WebError::TlsConfig(e.to_string()))?
         .with_no_client_auth()
         .with_single_cert(chain, key)
-        .map_err(|e| TlsError::Config(e.to_string()))?;
+        .map_err(|e| WebError::TlsConfig(e.to_string()))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

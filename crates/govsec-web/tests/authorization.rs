@@ -115,6 +115,11 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
         ("GET", "/login/second-factor", Expect::Same([SIGN_IN; 6])),
         ("POST", "/login/second-factor", Expect::Same([SIGN_IN; 6])),
         (
+            "POST",
+            "/login/second-factor/security-key",
+            Expect::Same([SIGN_IN; 6]),
+        ),
+        (
             "GET",
             "/logout",
             Expect::Same([SIGN_IN, OK, OK, OK, OK, OK]),
@@ -136,6 +141,34 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
         (
             "POST",
             "/account/password",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
+        // Every role manages its own security keys; changes need the session's CSRF token,
+        // and the walk sends a wrong one.
+        (
+            "GET",
+            "/account/security-keys",
+            Expect::Same([SIGN_IN, OK, OK, OK, OK, OK]),
+        ),
+        (
+            "POST",
+            "/account/security-keys",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
+        (
+            "POST",
+            "/account/security-keys/new",
+            Expect::Same([
+                SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ]),
+        ),
+        (
+            "POST",
+            "/account/security-keys/{id}/remove",
             Expect::Same([
                 SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
             ]),
@@ -163,6 +196,7 @@ fn matrix() -> Vec<(&'static str, &'static str, Expect)> {
         ("GET", "/healthz", PUBLIC),
         ("GET", "/metrics", PUBLIC),
         ("GET", "/static/govsec.css", PUBLIC),
+        ("GET", "/static/security-key.js", PUBLIC),
     ]
 }
 
@@ -233,7 +267,8 @@ async fn walk(
                 let path = template
                     .replace("{code}", target.unwrap_or(OWN))
                     .replace("{tag}", "en")
-                    .replace("{login}", "user4");
+                    .replace("{login}", "user4")
+                    .replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA");
                 let mut request = Request::builder()
                     .method(*method)
                     .uri(format!("http://{address}{path}"));

@@ -1,6 +1,9 @@
 //! Signing in as a user does it: real forms, cookies and redirects through `app()`, on SQLite and
-//! PostgreSQL. Password, then a mandatory second factor; throttling; sessions that rotate;
+//! PostgreSQL. Password, then a mandatory second factor (a TOTP code, a recovery code or a
+//! security key answered by a software authenticator); throttling; sessions that rotate;
 //! sign-out; and what each role may then see.
+
+mod soft_key;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -16,6 +19,7 @@ use govsec_store::testing::{TestDatabase, every_backend};
 use govsec_web::{AppState, AuthSettings, WebOptions, app};
 use http_body_util::BodyExt;
 use rand_core::UnwrapErr;
+use soft_key::{ORIGIN, SoftKey, page_options};
 use tower::ServiceExt;
 
 const PASSWORD: &str = "river lantern quietly 42";
@@ -643,6 +647,482 @@ async fn a_role_change_ends_the_users_sessions_and_revokes_what_it_may_not_deleg
                 "officer.npa (agency_officer -> auditor)".to_owned(),
                 "admin.ey (authority_admin -> authority_analyst)".to_owned()
             ]
+        );
+    }
+}
+
+/// Percent-encodes a form value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The page that asks for the key after a registration was started with `label`.
+async fn start_registration(router: &axum::Router, cookie: &str, label: &str) -> (String, Answer) {
+    let list = send(router, get("/account/security-keys", cookie)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let csrf = list.hidden_csrf();
+    let touch = send(
+        router,
+        post(
+            "/account/security-keys/new",
+            cookie,
+            &format!("csrf={csrf}&label={}", encode(label)),
+        ),
+    )
+    .await;
+    (csrf, touch)
+}
+
+async fn finish_registration(
+    router: &axum::Router,
+    cookie: &str,
+    csrf: &str,
+    answer: &str,
+) -> Answer {
+    send(
+        router,
+        post(
+            "/account/security-keys",
+            cookie,
+            &format!("csrf={csrf}&answer={}", encode(answer)),
+        ),
+    )
+    .await
+}
+
+/// Registers `key` labelled `label` through the account pages.
+async fn register_key(router: &axum::Router, cookie: &str, key: &SoftKey, label: &str) -> Answer {
+    let (csrf, touch) = start_registration(router, cookie, label).await;
+    assert_eq!(touch.status, StatusCode::OK, "{}", touch.body);
+    assert!(touch.body.contains("/static/security-key.js"));
+    let answer = key.register(&page_options(&touch.body), ORIGIN);
+    finish_registration(router, cookie, csrf.as_str(), &answer).await
+}
+
+/// The password step, then the second-factor page: the pending session's cookie and the page.
+async fn key_page(router: &axum::Router, login: &str) -> (String, Answer) {
+    let pending = password_step(router, login, PASSWORD)
+        .await
+        .cookie("govsec_session")
+        .unwrap();
+    let cookie = format!("govsec_session={pending}");
+    let page = send(router, get("/login/second-factor?next=/agencies", &cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    (cookie, page)
+}
+
+async fn post_key_answer(router: &axum::Router, cookie: &str, csrf: &str, answer: &str) -> Answer {
+    send(
+        router,
+        post(
+            "/login/second-factor/security-key?next=/agencies",
+            cookie,
+            &format!("csrf={csrf}&answer={}", encode(answer)),
+        ),
+    )
+    .await
+}
+
+async fn audit_objects(db: &TestDatabase, action: &str) -> Vec<String> {
+    db.store
+        .audit_chain()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == action)
+        .map(|e| e.record.object)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_security_key_is_registered_and_then_signs_in_instead_of_a_code() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let cookie = signed_in_cookie(&router, "supervisor.moi").await;
+        let empty = send(&router, get("/account/security-keys", &cookie)).await;
+        assert!(empty.body.contains("No security key is registered yet"));
+        // A user without keys is not offered one at sign-in.
+        let (_, page) = key_page(&router, "officer.npa").await;
+        assert!(!page.body.contains("data-webauthn"));
+
+        let mut key = SoftKey::new(1);
+        let done = register_key(&router, &cookie, &key, "blue <office> key").await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(
+            done.location,
+            format!("/account/security-keys?added={}", key.id_text())
+        );
+        let listed = send(&router, get(&done.location, &cookie)).await;
+        assert!(
+            listed
+                .body
+                .contains("Security key &quot;blue &lt;office&gt; key&quot; registered"),
+            "{}",
+            listed.body
+        );
+        assert!(listed.body.contains("Never"), "not used yet");
+        assert_eq!(
+            audit_objects(&db, "security_key.register").await,
+            [format!("key {} of supervisor.moi", &key.id_text()[..16])]
+        );
+
+        let (pending, page) = key_page(&router, "supervisor.moi").await;
+        assert!(page.body.contains("data-webauthn=\"get\""), "{}", page.body);
+        assert!(
+            page.body
+                .contains("<script src=\"/static/security-key.js\" defer>")
+        );
+        let options = page_options(&page.body);
+        assert_eq!(options["publicKey"]["rpId"], "localhost");
+        assert_eq!(
+            options["publicKey"]["allowCredentials"][0]["id"],
+            key.id_text().as_str()
+        );
+        let answer = key.assert(&options, ORIGIN);
+        let signed = post_key_answer(&router, &pending, &page.hidden_csrf(), &answer).await;
+        assert_eq!(
+            (signed.status, signed.location.as_str()),
+            (StatusCode::SEE_OTHER, "/agencies"),
+            "{}",
+            signed.body
+        );
+        let session = format!(
+            "govsec_session={}",
+            signed.cookie("govsec_session").unwrap()
+        );
+        assert_ne!(session, pending, "the session rotates");
+        assert_eq!(
+            send(&router, get("/agencies", &session)).await.status,
+            StatusCode::OK
+        );
+        let sign_ins = audit_objects(&db, "session.sign_in").await;
+        assert_eq!(
+            sign_ins.last().unwrap(),
+            &format!("security key {}", &key.id_text()[..16])
+        );
+        let stored = db
+            .store
+            .security_keys(&LoginName::parse("supervisor.moi").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(stored[0].sign_count, 1);
+        assert!(stored[0].last_used_at.is_some());
+        assert!(
+            !send(&router, get("/account/security-keys", &session))
+                .await
+                .body
+                .contains("Never")
+        );
+        // The code form stays beside the key; the key signs in a second time.
+        let (pending, page) = key_page(&router, "supervisor.moi").await;
+        assert!(page.body.contains("name=\"code\""));
+        let answer = key.assert(&page_options(&page.body), ORIGIN);
+        assert_eq!(
+            post_key_answer(&router, &pending, &page.hidden_csrf(), &answer)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_security_key_answers_are_refused_counted_and_write_nothing() {
+    for (db, router) in world(quick_throttle(50)).await {
+        let officer = signed_in_cookie(&router, "officer.npa").await;
+        let mut key = SoftKey::new(2);
+        assert_eq!(
+            register_key(&router, &officer, &key, "officer key")
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let supervisor = signed_in_cookie(&router, "supervisor.moi").await;
+        let mut foreign = SoftKey::new(3);
+        assert_eq!(
+            register_key(&router, &supervisor, &foreign, "supervisor key")
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let login = LoginName::parse("officer.npa").unwrap();
+        let failures_before = db
+            .store
+            .failure_history(govsec_store::FailureKind::Account, "officer.npa")
+            .await
+            .unwrap()
+            .failures;
+
+        let (pending, page) = key_page(&router, "officer.npa").await;
+        let csrf = page.hidden_csrf();
+        let first = page_options(&page.body);
+        // Malformed JSON, and no answer at all (no script ran).
+        for (answer, message) in [
+            ("{", "the answer is malformed"),
+            ("", "the browser may not run JavaScript"),
+            ("{\"id\": 1}", "the answer is malformed"),
+        ] {
+            let answer = post_key_answer(&router, &pending, &csrf, answer).await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+            assert!(answer.body.contains(message), "{}", answer.body);
+        }
+        // A stale challenge: each refused answer used up its challenge and the page came back
+        // with a new one, so an answer to the first is now refused.
+        let stale = key.clone().assert(&first, ORIGIN);
+        let answer = post_key_answer(&router, &pending, &csrf, &stale).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        assert!(answer.body.contains("did not verify"), "{}", answer.body);
+        // Another user's key, and a key nobody registered, answering the current challenge.
+        let current = page_options(&answer.body);
+        for other in [&mut foreign, &mut SoftKey::new(4)] {
+            let forged = other.assert(&current, ORIGIN);
+            let answer = post_key_answer(&router, &pending, &csrf, &forged).await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+            assert!(
+                answer.body.contains("not registered to your account"),
+                "{}",
+                answer.body
+            );
+        }
+        // The key's answer for another origin (a look-alike site) does not verify.
+        let (pending, page) = key_page(&router, "officer.npa").await;
+        let phished = key
+            .clone()
+            .assert(&page_options(&page.body), "https://govsec.example.com");
+        let answer = post_key_answer(&router, &pending, &page.hidden_csrf(), &phished).await;
+        assert!(answer.body.contains("did not verify"), "{}", answer.body);
+        // An expired challenge.
+        db.tamper("UPDATE webauthn_ceremonies SET expires_at = 0")
+            .await;
+        let late = key.clone().assert(&page_options(&answer.body), ORIGIN);
+        let answer = post_key_answer(&router, &pending, &page.hidden_csrf(), &late).await;
+        assert!(answer.body.contains("has expired"), "{}", answer.body);
+        assert_eq!(
+            db.store.security_keys(&login).await.unwrap()[0].sign_count,
+            0,
+            "no refused answer wrote anything"
+        );
+        let failures = |db: &TestDatabase| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .failure_history(govsec_store::FailureKind::Account, "officer.npa")
+                    .await
+                    .unwrap()
+                    .failures
+            }
+        };
+        // Three malformed, one stale, two unknown keys, one origin, one expired.
+        assert_eq!(failures(&db).await, failures_before + 8);
+
+        // A good answer signs in; the same answer again, in a new sign-in, is refused.
+        let good = key.assert(&page_options(&answer.body), ORIGIN);
+        assert_eq!(
+            post_key_answer(&router, &pending, &page.hidden_csrf(), &good)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let (pending, page) = key_page(&router, "officer.npa").await;
+        let replayed = post_key_answer(&router, &pending, &page.hidden_csrf(), &good).await;
+        assert_eq!(replayed.status, StatusCode::UNAUTHORIZED);
+        // A clone of the key, whose counter is behind the real one's.
+        let mut clone = key.clone();
+        clone.counter = 0;
+        let cloned = clone.assert(&page_options(&replayed.body), ORIGIN);
+        let answer = post_key_answer(&router, &pending, &page.hidden_csrf(), &cloned).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            answer.body.contains("may have been cloned"),
+            "{}",
+            answer.body
+        );
+        let stored = &db.store.security_keys(&login).await.unwrap()[0];
+        assert_eq!(stored.sign_count, 1, "the clone changed nothing");
+
+        let failed = audit_objects(&db, "session.sign_in_failed").await;
+        for reason in [
+            "security key: malformed_credential",
+            "security key: rejected",
+            "security key: unknown_key",
+            "security key: no_ceremony",
+            "security key: possible_clone",
+        ] {
+            assert!(failed.iter().any(|o| o == reason), "{reason}: {failed:?}");
+        }
+        assert_eq!(
+            failures(&db).await,
+            2,
+            "the good sign-in reset the count; the replay and the clone counted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refused_security_key_answers_lock_out_like_wrong_codes() {
+    for (_db, router) in world(quick_throttle(3)).await {
+        let officer = signed_in_cookie(&router, "officer.npa").await;
+        let mut key = SoftKey::new(5);
+        register_key(&router, &officer, &key, "k").await;
+        let (pending, page) = key_page(&router, "officer.npa").await;
+        let csrf = page.hidden_csrf();
+        let mut last = page;
+        for _ in 0..3 {
+            last = post_key_answer(&router, &pending, &csrf, "not json").await;
+            assert_eq!(last.status, StatusCode::UNAUTHORIZED);
+        }
+        let good = key.assert(&page_options(&last.body), ORIGIN);
+        let locked = post_key_answer(&router, &pending, &csrf, &good).await;
+        assert_eq!(
+            locked.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            locked.body
+        );
+        assert!(locked.body.contains("sign-in is paused"));
+    }
+}
+
+#[tokio::test]
+async fn registration_and_removal_refuse_bad_input_clearly() {
+    for (db, router) in world(quick_throttle(10)).await {
+        let cookie = signed_in_cookie(&router, "officer.npa").await;
+        let key = SoftKey::new(6);
+        // Labels: empty, too long, control characters.
+        for label in ["", "   ", &"x".repeat(65), "tab\there"] {
+            let (_, answer) = start_registration(&router, &cookie, label).await;
+            assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{label:?}");
+            assert!(answer.body.contains("must be 1 to 64 characters"));
+        }
+        // An answer with no registration started, or with the wrong CSRF token.
+        let list = send(&router, get("/account/security-keys", &cookie)).await;
+        let csrf = list.hidden_csrf();
+        let fake_options =
+            serde_json::json!({"publicKey": {"rp": {"id": "localhost"}, "challenge": "AAAA"}});
+        let unasked = finish_registration(
+            &router,
+            &cookie,
+            &csrf,
+            &key.register(&fake_options, ORIGIN),
+        )
+        .await;
+        assert_eq!(unasked.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unasked.body.contains("has expired or was used already"));
+        assert_eq!(
+            finish_registration(&router, &cookie, "wrong", "{}")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // Malformed, then a replay of a good answer.
+        let (csrf, touch) = start_registration(&router, &cookie, "k").await;
+        let good = key.register(&page_options(&touch.body), ORIGIN);
+        let malformed = finish_registration(&router, &cookie, &csrf, "[1, 2").await;
+        assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(malformed.body.contains("the answer is malformed"));
+        assert_eq!(
+            finish_registration(&router, &cookie, &csrf, &good)
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the malformed answer used up the challenge"
+        );
+        let (csrf, touch) = start_registration(&router, &cookie, "k").await;
+        let good = key.register(&page_options(&touch.body), ORIGIN);
+        assert_eq!(
+            finish_registration(&router, &cookie, &csrf, &good)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            finish_registration(&router, &cookie, &csrf, &good)
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a replayed registration"
+        );
+        // The same key again (a browser would exclude it; a forged answer does not), for this
+        // user or another.
+        let (csrf, touch) = start_registration(&router, &cookie, "again").await;
+        let options = page_options(&touch.body);
+        assert_eq!(
+            options["publicKey"]["excludeCredentials"][0]["id"],
+            key.id_text().as_str()
+        );
+        let again =
+            finish_registration(&router, &cookie, &csrf, &key.register(&options, ORIGIN)).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert!(again.body.contains("registered already"));
+        let supervisor = signed_in_cookie(&router, "supervisor.moi").await;
+        let stolen = register_key(&router, &supervisor, &key, "not mine").await;
+        assert_eq!(stolen.status, StatusCode::CONFLICT);
+        assert_eq!(
+            db.store
+                .security_keys(&LoginName::parse("officer.npa").unwrap())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // Removal: another user's key is not found; the last factor stays.
+        let remove = |cookie: &str, csrf: &str, id: &str| {
+            post(
+                &format!("/account/security-keys/{id}/remove"),
+                cookie,
+                &format!("csrf={csrf}"),
+            )
+        };
+        let supervisor_csrf = send(&router, get("/account/security-keys", &supervisor))
+            .await
+            .hidden_csrf();
+        assert_eq!(
+            send(
+                &router,
+                remove(&supervisor, &supervisor_csrf, &key.id_text())
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            send(&router, remove(&cookie, &csrf, "no-such-key"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            send(&router, remove(&cookie, "wrong", &key.id_text()))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        db.tamper("DELETE FROM totp_credentials WHERE login = 'officer.npa'")
+            .await;
+        let last = send(&router, remove(&cookie, &csrf, &key.id_text())).await;
+        assert_eq!(last.status, StatusCode::CONFLICT);
+        assert!(last.body.contains("only second factor"), "{}", last.body);
+        db.store
+            .set_totp_secret(&LoginName::parse("officer.npa").unwrap(), SECRET)
+            .await
+            .unwrap();
+        let removed = send(&router, remove(&cookie, &csrf, &key.id_text())).await;
+        assert_eq!(
+            (removed.status, removed.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account/security-keys?removed=1")
+        );
+        assert_eq!(
+            audit_objects(&db, "security_key.remove").await,
+            [format!("key {} of officer.npa", &key.id_text()[..16])]
         );
     }
 }

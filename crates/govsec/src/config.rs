@@ -49,6 +49,9 @@ pub struct WebSection {
     pub body_limit_bytes: Option<usize>,
     /// Mark session cookies Secure (default true; false only for plain http on loopback).
     pub secure_cookies: Option<bool>,
+    /// The origin browsers reach govsec at (`https://govsec.example.gov.tw`): security keys are
+    /// registered for its host and answer only there.
+    pub public_origin: Option<String>,
 }
 
 /// What the flags and variables gave, before the file fills the gaps.
@@ -74,6 +77,7 @@ pub struct Settings {
     pub request_timeout: Duration,
     pub body_limit: usize,
     pub secure_cookies: bool,
+    pub public_origin: Option<String>,
 }
 
 impl Settings {
@@ -110,6 +114,7 @@ impl Settings {
             request_timeout: Duration::from_secs(file.web.request_timeout_secs.unwrap_or(30)),
             body_limit: file.web.body_limit_bytes.unwrap_or(16 * 1024 * 1024),
             secure_cookies: file.web.secure_cookies.unwrap_or(true),
+            public_origin: file.web.public_origin,
         })
     }
 
@@ -168,7 +173,7 @@ mod tests {
     #[test]
     fn flags_and_variables_override_the_file_which_overrides_defaults() {
         let (_dir, path) = with_file(
-            "data_dir = \"/srv/govsec\"\nlang = \"en\"\n[web]\naddr = \"0.0.0.0:9000\"\n",
+            "data_dir = \"/srv/govsec\"\nlang = \"en\"\n[web]\naddr = \"0.0.0.0:9000\"\npublic_origin = \"https://govsec.example.gov.tw\"\n",
         );
         let settings = Settings::resolve(GivenSettings {
             config: Some(path.clone()),
@@ -179,6 +184,10 @@ mod tests {
         assert_eq!(settings.data_dir, PathBuf::from("/srv/govsec"));
         assert_eq!(settings.lang, Lang::ZhTw);
         assert_eq!(settings.web_addr.as_deref(), Some("0.0.0.0:9000"));
+        assert_eq!(
+            settings.public_origin.as_deref(),
+            Some("https://govsec.example.gov.tw")
+        );
         let settings = Settings::resolve(GivenSettings {
             config: Some(path),
             data_dir: Some("/tmp/x".into()),

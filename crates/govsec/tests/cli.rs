@@ -128,6 +128,19 @@ async fn unreadable_files_and_bad_flags_exit_2_with_the_name() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("--subtree"));
         let output = govsec(&db, &["agency", "import"]);
         assert_eq!(output.status.code(), Some(2));
+        // A public origin that cannot be a WebAuthn relying party stops serve before it listens.
+        for origin in ["http://govsec.example.gov.tw", "https://192.0.2.7"] {
+            let output = govsec(
+                &db,
+                &["serve", "--addr", "127.0.0.1:0", "--public-origin", origin],
+            );
+            assert_eq!(output.status.code(), Some(2), "{origin}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(origin) && stderr.contains("security keys"),
+                "{stderr}"
+            );
+        }
     }
 }
 

@@ -39,6 +39,11 @@ pub fn routes() -> Vec<crate::Route> {
             get(auth::second_factor_form).post(auth::second_factor),
         ),
         (
+            "/login/second-factor/security-key",
+            &["POST"],
+            axum::routing::post(auth::second_factor_security_key),
+        ),
+        (
             "/logout",
             &["GET", "POST"],
             get(auth::sign_out_form).post(auth::sign_out),

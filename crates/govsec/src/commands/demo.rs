@@ -170,6 +170,10 @@ pub async fn run(args: DemoArgs, settings: &Settings) -> Result<(), Failure> {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{url}");
         eprintln!("govsec: {}", Text::DemoOpen.fill(lang, &[&url]));
+        if url.contains("://127.0.0.1:") {
+            let local = url.replace("://127.0.0.1:", "://localhost:");
+            eprintln!("govsec: {}", Text::DemoSecurityKeys.fill(lang, &[&local]));
+        }
         eprintln!("govsec: {}", Text::DemoAccountsHeading.get(lang));
         for account in &accounts {
             let _ = writeln!(

@@ -1,13 +1,14 @@
 //! `govsec serve`: the web UI and API on the configured database, over plain http on loopback
 //! or over HTTPS (`--tls-cert`/`--tls-key`) with HSTS and, with `--http-redirect-addr`, a plain
-//! listener that only redirects to https.
+//! listener that only redirects to https. Security keys answer at the public origin
+//! (`--public-origin`), by default `localhost` on the served scheme.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use govsec_i18n::Text;
 use govsec_store::Store;
-use govsec_web::{AppState, WebOptions};
+use govsec_web::{AppState, RelyingParty, WebOptions};
 
 use crate::Failure;
 use crate::config::{DEFAULT_ADDR, Settings};
@@ -41,6 +42,10 @@ pub struct ServeArgs {
     /// a load balancer in front): the redirect points there.
     #[arg(long, value_name = "PORT", requires = "http_redirect_addr")]
     pub public_https_port: Option<u16>,
+    /// The origin browsers reach govsec at, such as https://govsec.example.gov.tw: security
+    /// keys are registered for its host and work only there (default: localhost, any port).
+    #[arg(long, env = "GOVSEC_PUBLIC_ORIGIN", value_name = "URL")]
+    pub public_origin: Option<String>,
 }
 
 /// The web options the settings give.
@@ -54,6 +59,22 @@ pub fn web_options(settings: &Settings) -> WebOptions {
         },
         hsts: false,
     }
+}
+
+/// The WebAuthn relying party: the public origin given, else `localhost` on any port over the
+/// served scheme, which only browsers on this machine reach.
+fn relying_party_for(origin: Option<&str>, tls: bool) -> Result<RelyingParty, Failure> {
+    let party = match origin {
+        Some(origin) => {
+            RelyingParty::for_origin(origin).map_err(|error| Failure::Input(error.to_string()))?
+        }
+        None => RelyingParty::localhost(tls),
+    };
+    tracing::info!(
+        origin = party.origin(),
+        "security keys answer at this origin"
+    );
+    Ok(party)
 }
 
 /// Binds `addr` and serves plain http until SIGTERM or Ctrl-C. `announce` gets the URL once the
@@ -92,10 +113,17 @@ pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
         .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
     let lang = settings.lang;
     let announce = |url: &str| eprintln!("govsec: {}", Text::ServeListening.fill(lang, &[&url]));
+    let origin = args
+        .public_origin
+        .or_else(|| settings.public_origin.clone());
     let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) else {
+        let relying_party = relying_party_for(origin.as_deref(), false)?;
         let store = settings.open_store().await?;
-        return serve_store(store, web_options(settings), settings, &addr, announce).await;
+        let mut options = web_options(settings);
+        options.auth.relying_party = relying_party;
+        return serve_store(store, options, settings, &addr, announce).await;
     };
+    let relying_party = relying_party_for(origin.as_deref(), true)?;
     let config = govsec_web::server_config(&cert, &key)
         .map_err(|error| Failure::Input(error.to_string()))?;
     let store = settings.open_store().await?;
@@ -135,6 +163,7 @@ pub async fn run(args: ServeArgs, settings: &Settings) -> Result<(), Failure> {
         hsts: true,
         auth: govsec_web::AuthSettings {
             secure_cookies: true,
+            relying_party,
             ..govsec_web::AuthSettings::default()
         },
         ..web_options(settings)
