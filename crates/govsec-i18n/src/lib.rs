@@ -373,6 +373,7 @@ catalogue! {
     UsersUnknownRole => "未知的角色", "Unknown role";
     UsersNoSuchUser => "查無此使用者", "No such user";
     UsersTotpEnrolled => "已設定 TOTP", "TOTP enrolled";
+    UsersSecurityKeys => "；安全金鑰 {0} 把", "; {0} security keys";
     UsersTotpPending => "尚未設定（首次登入時設定）", "Not yet (enrolled at first sign-in)";
 
     // The page where officers teach the inventory normaliser.

@@ -509,6 +509,8 @@ pub struct UserListing {
     pub demo: bool,
     /// Whether a TOTP authenticator is enrolled.
     pub totp_enrolled: bool,
+    /// How many security keys (WebAuthn) are registered.
+    pub security_keys: i64,
 }
 
 /// What a role change did.
@@ -526,18 +528,29 @@ impl Store {
     /// The accounts of the agencies in `scope`, by agency and login.
     pub async fn users(&self, scope: &Scope) -> Result<Vec<UserListing>, StoreError> {
         const SQL: &str = concat!(
-            "SELECT u.login, u.agency_code, a.name_zh, u.role, u.disabled, u.demo, t.login IS NOT NULL \
+            "SELECT u.login, u.agency_code, a.name_zh, u.role, u.disabled, u.demo, t.login IS NOT NULL, \
+             (SELECT COUNT(*) FROM webauthn_credentials k WHERE k.login = u.login) \
              FROM users u JOIN agencies a ON a.code = u.agency_code \
              LEFT JOIN totp_credentials t ON t.login = u.login AND t.secret IS NOT NULL WHERE ",
             in_scope!("a"),
             " ORDER BY u.agency_code, u.login"
         );
-        let rows: Vec<(String, String, String, String, bool, bool, bool)> = on_pool!(self, pool => {
+        type Row = (String, String, String, String, bool, bool, bool, i64);
+        let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(SQL).bind(scope_parameter(scope)).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(
-                |(login, agency, agency_name_zh, role, disabled, demo, totp_enrolled)| {
+                |(
+                    login,
+                    agency,
+                    agency_name_zh,
+                    role,
+                    disabled,
+                    demo,
+                    totp_enrolled,
+                    security_keys,
+                )| {
                     Ok(UserListing {
                         login: LoginName::parse(&login).map_err(|_| corrupt("login", &login))?,
                         agency: AgencyCode::parse(&agency)
@@ -547,6 +560,7 @@ impl Store {
                         disabled,
                         demo,
                         totp_enrolled,
+                        security_keys,
                     })
                 },
             )

@@ -106,6 +106,9 @@ pub async fn list(
                             td {
                                 @if user.totp_enrolled { (Text::UsersTotpEnrolled.get(lang)) }
                                 @else { (Text::UsersTotpPending.get(lang)) }
+                                @if user.security_keys > 0 {
+                                    (Text::UsersSecurityKeys.fill(lang, &[&user.security_keys]))
+                                }
                             }
                         }
                     }
