@@ -13,9 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use govsec_core::AgencyCode;
 use govsec_i18n::{Lang, Text};
 use govsec_identity::Action;
-use govsec_inventory::normalise::{
-    Normalisation, Normaliser, Part, ProductKey, Status, mapping_key,
-};
+use govsec_inventory::normalise::{Normalisation, Normaliser, ProductKey, Status, mapping_key};
 use govsec_inventory::{InventoryEntry, Position, SourceLocation};
 use govsec_store::NewSoftwareMapping;
 use maud::{Markup, html};
@@ -269,22 +267,6 @@ pub struct TeachForm {
     cpe: String,
 }
 
-/// The part, vendor and product of a CPE name an officer picked or typed.
-fn product_of(cpe: &str) -> Option<ProductKey> {
-    let name = govsec_cpe::WellFormedName::parse(cpe.trim()).ok()?;
-    let value = |attribute| {
-        name.get(attribute)
-            .as_value()
-            .filter(|v| !v.has_wildcards())
-            .map(|v| v.unquoted())
-    };
-    ProductKey::new(
-        Part::from_letter(&value(govsec_cpe::Attribute::Part)?)?,
-        &value(govsec_cpe::Attribute::Vendor)?,
-        &value(govsec_cpe::Attribute::Product)?,
-    )
-}
-
 /// `POST /vans/mappings`: the caller's agency learns that the name is the CPE's product.
 pub async fn teach(
     State(state): State<AppState>,
@@ -321,7 +303,7 @@ pub async fn teach(
     }
     let name = form.name.trim();
     let publisher = Some(form.publisher.trim()).filter(|p| !p.is_empty());
-    let product = product_of(&form.cpe);
+    let product = ProductKey::from_cpe(&form.cpe);
     let (Some(product), Some(normaliser)) = (product, normaliser()) else {
         return Ok(refused(
             lang,

@@ -84,6 +84,25 @@ impl ProductKey {
     }
 }
 
+impl ProductKey {
+    /// The part, vendor and product of a CPE 2.3 name an officer picked or typed; `None` when
+    /// it does not parse or leaves one of the three open (ANY, NA or a wildcard).
+    pub fn from_cpe(cpe: &str) -> Option<Self> {
+        let name = govsec_cpe::WellFormedName::parse(cpe.trim()).ok()?;
+        let value = |attribute| {
+            name.get(attribute)
+                .as_value()
+                .filter(|v| !v.has_wildcards())
+                .map(|v| v.unquoted())
+        };
+        ProductKey::new(
+            Part::from_letter(&value(govsec_cpe::Attribute::Part)?)?,
+            &value(govsec_cpe::Attribute::Vendor)?,
+            &value(govsec_cpe::Attribute::Product)?,
+        )
+    }
+}
+
 impl fmt::Display for ProductKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.part.letter(), self.vendor, self.product)

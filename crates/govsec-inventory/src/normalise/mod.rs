@@ -188,12 +188,19 @@ impl Normalisation {
     fn invalid(remark: Remark) -> Self {
         Normalisation {
             status: Status::Invalid,
+            ..Normalisation::unconverted(vec![remark])
+        }
+    }
+
+    fn unconverted(remarks: Vec<Remark>) -> Self {
+        Normalisation {
+            status: Status::Unconverted,
             cpe: None,
             confidence: 0.0,
             candidates: Vec::new(),
             build: None,
             version_source: VersionSource::Unknown,
-            remarks: vec![remark],
+            remarks,
             prohibited: None,
         }
     }
@@ -897,16 +904,7 @@ impl Normaliser {
         }
         let Some((top, key, versioning, method, context)) = candidates.first() else {
             remarks.push(Remark::NoCandidate);
-            return Normalisation {
-                status: Status::Unconverted,
-                cpe: None,
-                confidence: 0.0,
-                candidates: Vec::new(),
-                build: None,
-                version_source: VersionSource::Unknown,
-                remarks,
-                prohibited: None,
-            };
+            return Normalisation::unconverted(remarks);
         };
         let second = candidates.get(1).map_or(0.0, |c| c.0);
         let leads = top - second >= RANKED_LEAD;
@@ -1072,16 +1070,7 @@ impl Normaliser {
                     match build_cpe(key, &without) {
                         Some(cpe) => cpe,
                         None => {
-                            return Normalisation {
-                                status: Status::Unconverted,
-                                cpe: None,
-                                confidence: 0.0,
-                                candidates: Vec::new(),
-                                build: None,
-                                version_source: VersionSource::Unknown,
-                                remarks,
-                                prohibited: None,
-                            };
+                            return Normalisation::unconverted(remarks);
                         }
                     }
                 }

@@ -126,7 +126,7 @@ pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), F
 async fn teach(args: TeachArgs, settings: &Settings) -> Result<(), Failure> {
     let lang = settings.lang;
     let agency = agency_code(&args.agency, lang)?;
-    let product = product_of_cpe(&args.cpe)
+    let product = ProductKey::from_cpe(&args.cpe)
         .ok_or_else(|| Failure::Input(Text::InventoryTeachBadCpe.fill(lang, &[&args.cpe])))?;
     let aliases = Aliases::builtin().map_err(|e| Failure::Internal(e.into()))?;
     let key = mapping_key(&aliases, &args.name, args.publisher.as_deref());
@@ -178,23 +178,6 @@ async fn promote(args: PromoteArgs, settings: &Settings) -> Result<(), Failure> 
         ));
     }
     print_output(&Text::InventoryPromoted.fill(lang, &[&args.name]))
-}
-
-/// The part, vendor and product of a CPE name an officer typed.
-pub fn product_of_cpe(cpe: &str) -> Option<ProductKey> {
-    let name = govsec_cpe::WellFormedName::parse(cpe.trim()).ok()?;
-    let value = |attribute| {
-        name.get(attribute)
-            .as_value()
-            .filter(|v| !v.has_wildcards())
-            .map(|v| v.unquoted())
-    };
-    let part = Part::from_letter(&value(govsec_cpe::Attribute::Part)?)?;
-    ProductKey::new(
-        part,
-        &value(govsec_cpe::Attribute::Vendor)?,
-        &value(govsec_cpe::Attribute::Product)?,
-    )
 }
 
 async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failure> {

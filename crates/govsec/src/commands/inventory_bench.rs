@@ -20,6 +20,7 @@ use govsec_inventory::{ReadOptions, read_inventory};
 use serde::Serialize;
 
 use crate::Failure;
+use crate::commands::bench::Random;
 
 /// `govsec bench normalize-quality`.
 #[derive(Debug, clap::Args)]
@@ -270,23 +271,6 @@ pub fn run_quality(args: &QualityArgs) -> Result<(), Failure> {
         serde_json::to_string_pretty(&json).map_err(|e| Failure::Internal(e.into()))?
     );
     Ok(())
-}
-
-/// A small deterministic generator (SplitMix64), so that runs are comparable.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound.max(1) as u64) as usize
-    }
 }
 
 fn csv_field(text: &str) -> String {
