@@ -437,6 +437,7 @@ catalogue! {
     InventoryTaught => "已記住：「{0}」為 {1}（適用於機關 {2} 的清冊）", "Learned: {0} is {1} (for the inventories of agency {2})";
     InventoryPromoted => "已將「{0}」的對應提升為全國適用", "The mapping of {0} now applies nationally";
     InventoryNoSuchMapping => "機關 {1} 沒有「{0}」的對應", "Agency {1} has no mapping for {0}";
+    InventoryDictionaryImported => "已匯入 CPE 字典：{0} 項產品（{1} 個檔案，略過 {2} 個無效名稱）", "CPE dictionary imported: {0} products ({1} files, {2} invalid names skipped)";
     InventoryProhibited => "列為限制使用軟體：{0}", "on the prohibited-software list: {0}";
 
     // `govsec scan`: the HTTPS compliance scanner's table.

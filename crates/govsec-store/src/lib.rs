@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use identity::{
     ApiTokenListing, FailureKind, NewUser, RoleChange, SessionRecord, UserListing, UserRecord,
 };
-pub use mappings::{NewSoftwareMapping, SoftwareMapping};
+pub use mappings::{DictionaryRow, NewSoftwareMapping, SoftwareMapping};
 pub use security_keys::{CeremonyPurpose, KeyRemoval, NewSecurityKey, SecurityKeyRecord};
 pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
 

@@ -1,6 +1,7 @@
-//! The mappings officers taught the inventory normaliser (issue: learning). An officer who picks a
-//! candidate or types a CPE for a name teaches it for the agency; the authority may promote it to
-//! national, and it then applies to every agency. Every change is in the audit log.
+//! What the inventory normaliser learns beyond its own tables: the mappings officers taught (an
+//! officer who picks a candidate or types a CPE for a name teaches it for the agency; the
+//! authority may promote it to national, and it then applies to every agency) and NVD's official
+//! CPE dictionary, imported by the user. Every change is in the audit log.
 
 use govsec_core::audit::Actor;
 use govsec_core::{AgencyCode, Scope};
@@ -229,5 +230,50 @@ impl Store {
             true
         });
         Ok(promoted)
+    }
+}
+
+/// A product of NVD's CPE dictionary as stored: part letter, vendor, product, title.
+pub type DictionaryRow = (String, String, String, Option<String>);
+
+impl Store {
+    /// Adds products of NVD's CPE dictionary (one chunk of the feed, say) in one transaction;
+    /// products already present keep their key and take the new title. Returns how many rows
+    /// were written. Recorded in the audit log as one import.
+    pub async fn import_cpe_dictionary(
+        &self,
+        products: &[DictionaryRow],
+        actor: &Actor,
+    ) -> Result<u64, StoreError> {
+        const UPSERT: &str = "INSERT INTO cpe_dictionary (part, vendor, product, title) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (part, vendor, product) DO UPDATE SET title = COALESCE(excluded.title, cpe_dictionary.title)";
+        let written = on_pool!(self, pool => {
+            let mut tx = begin_write!(self, pool, "cpe_dictionary, audit_log");
+            let mut written = 0;
+            for (part, vendor, product, title) in products {
+                written += sqlx::query(UPSERT)
+                    .bind(part)
+                    .bind(vendor)
+                    .bind(product)
+                    .bind(title)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            let object = format!("{} products", products.len());
+            append_audit!(tx, actor.record(crate::now_text(), "cpe_dictionary.import", &object));
+            tx.commit().await?;
+            written
+        });
+        Ok(written)
+    }
+
+    /// Every product of the imported CPE dictionary, sorted.
+    pub async fn cpe_dictionary(&self) -> Result<Vec<DictionaryRow>, StoreError> {
+        const SQL: &str = "SELECT part, vendor, product, title FROM cpe_dictionary ORDER BY part, vendor, product";
+        let rows: Vec<DictionaryRow> = on_pool!(self, pool => {
+            sqlx::query_as(SQL).fetch_all(pool).await?
+        });
+        Ok(rows)
     }
 }

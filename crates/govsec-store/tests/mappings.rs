@@ -137,3 +137,54 @@ async fn mappings_apply_to_their_agency_until_promoted() {
         assert!(verify(&chain, None).is_ok());
     }
 }
+
+#[tokio::test]
+async fn the_cpe_dictionary_imports_in_chunks_and_keeps_titles() {
+    for db in with_agencies().await {
+        let store = &db.store;
+        let row = |product: &str, title: Option<&str>| {
+            (
+                "a".to_owned(),
+                "filezilla-project".to_owned(),
+                product.to_owned(),
+                title.map(str::to_owned),
+            )
+        };
+        store
+            .import_cpe_dictionary(
+                &[row("filezilla_client", Some("FileZilla Client"))],
+                &Actor::command_line(),
+            )
+            .await
+            .unwrap();
+        store
+            .import_cpe_dictionary(
+                &[
+                    row("filezilla_client", None),
+                    row("filezilla_server", Some("FileZilla Server")),
+                ],
+                &Actor::command_line(),
+            )
+            .await
+            .unwrap();
+        let stored = store.cpe_dictionary().await.unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(
+            stored[0].3.as_deref(),
+            Some("FileZilla Client"),
+            "a missing title keeps the old one"
+        );
+        // A part outside a/o/h is refused by the database and the chunk is not half-written.
+        let bad = [
+            row("x", None),
+            ("z".to_owned(), "v".to_owned(), "p".to_owned(), None),
+        ];
+        assert!(
+            store
+                .import_cpe_dictionary(&bad, &Actor::command_line())
+                .await
+                .is_err()
+        );
+        assert_eq!(store.cpe_dictionary().await.unwrap().len(), 2);
+    }
+}

@@ -21,6 +21,8 @@
 //! - [`read_cve5_file`] / [`parse_cve5`]: one CVE JSON 5.x record.
 //! - [`read_kev_file`]: the KEV catalogue.
 //! - [`read_epss_file`]: the EPSS CSV.
+//! - [`read_cpe_dictionary_file`]: NVD's official CPE dictionary (Products API 2.0 pages and
+//!   feed chunks), products with their titles.
 //!
 //! Bad input gives an [`Error`] that names the file, the CVE and the field.
 //! With [`ReadOptions::skip_invalid`], invalid records are skipped and
@@ -59,6 +61,7 @@
 //! counts, as in [`govsec_cpe::covers`].
 
 mod applicability;
+mod cpe_dictionary;
 mod cve5;
 mod cvss;
 mod epss;
@@ -74,6 +77,7 @@ pub use applicability::{
     Applicability, Asset, ConfigurationMatch, MatchedCriteria, PlatformCondition,
     PlatformCriterion, PlatformOutcome, PlatformVerdict,
 };
+pub use cpe_dictionary::{DictionaryProduct, parse_cpe_dictionary, read_cpe_dictionary_file};
 pub use cve5::{derive_configuration, parse_cve5, read_cve5_file};
 pub use cvss::{CvssScore, CvssVector, CvssVersion, Severity};
 pub use epss::{EpssScore, EpssScores, read_epss, read_epss_file};

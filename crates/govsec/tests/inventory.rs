@@ -310,3 +310,61 @@ fn the_speed_benchmark_runs_on_a_small_inventory() {
     assert_eq!(report["rows"], 5000);
     assert!(report["converted"].as_u64().unwrap() > 2000);
 }
+
+#[tokio::test]
+async fn an_imported_cpe_dictionary_joins_the_products_names_are_ranked_against() {
+    for db in every_backend().await {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_govsec"))
+                .args(args)
+                .arg("--database-url")
+                .arg(&db.url)
+                .env_remove("GOVSEC_CONFIG")
+                .output()
+                .expect("run govsec")
+        };
+        let inventory = write(
+            dir.path(),
+            "inventory.csv",
+            "軟體名稱,廠商,版本\nMp3tag v3.22,Florian Heidenreich,3.22\n".as_bytes(),
+        );
+        let row = || {
+            json(&run(&[
+                "inventory",
+                "normalize",
+                &inventory,
+                "--format",
+                "json",
+            ]))["rows"][0]
+                .clone()
+        };
+        assert_eq!(row()["status"], "unconverted");
+        let page = r#"{"resultsPerPage":2,"startIndex":0,"totalResults":2,"format":"NVD_CPE","version":"2.0","products":[
+          {"cpe":{"deprecated":false,"cpeName":"cpe:2.3:a:mp3tag:mp3tag:3.22:*:*:*:*:*:*:*","titles":[{"title":"Mp3tag 3.22","lang":"en"}]}},
+          {"cpe":{"deprecated":false,"cpeName":"cpe:2.3:a:example:tag_editor:1.0:*:*:*:*:*:*:*","titles":[{"title":"Tag Editor","lang":"en"}]}}]}"#;
+        let bad = write(
+            dir.path(),
+            "bad.json",
+            page.replace("cpe:2.3:a:example", "cpe:2.3:a:an example")
+                .as_bytes(),
+        );
+        let good = write(dir.path(), "nvdcpe-2.0-chunk-00001.json", page.as_bytes());
+        // A bad name in any file stops the import before anything is written.
+        let refused = run(&["inventory", "import-dictionary", &good, &bad]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("products[1].cpe.cpeName"));
+        assert_eq!(row()["status"], "unconverted");
+        let imported = run(&["inventory", "import-dictionary", &good]);
+        assert!(
+            imported.status.success(),
+            "{}",
+            String::from_utf8_lossy(&imported.stderr)
+        );
+        let row = row();
+        assert_eq!(
+            row["candidates"][0]["cpe"], "cpe:2.3:a:mp3tag:mp3tag:3.22:*:*:*:*:*:*:*",
+            "{row}"
+        );
+    }
+}

@@ -327,7 +327,7 @@ pub fn mapping_key(aliases: &Aliases, name: &str, publisher: Option<&str>) -> St
 }
 
 /// Whether a token says which program it is (not which version or edition).
-fn identity_word(token: &Token) -> bool {
+pub(crate) fn identity_word(token: &Token) -> bool {
     match token.kind {
         TokenKind::Version => false,
         TokenKind::Number => token.text.len() <= 2,

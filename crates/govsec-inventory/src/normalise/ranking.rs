@@ -89,6 +89,24 @@ impl ProductDictionary {
         }
     }
 
+    /// Adds a product of NVD's CPE dictionary with its title, whose words (versions left out)
+    /// become one more way the product is written.
+    pub fn extend_titled(&mut self, aliases: &Aliases, key: ProductKey, title: Option<&str>) {
+        let index = self.add_key(key, DictionarySource::CpeDictionary);
+        if let Some(title) = title {
+            let words: Vec<Arc<str>> = aliases
+                .name_words(title)
+                .words
+                .iter()
+                .filter(|t| super::identity_word(t))
+                .map(|t| Arc::from(t.text.as_str()))
+                .collect();
+            if !words.is_empty() {
+                self.add_document(index, words);
+            }
+        }
+    }
+
     /// How many distinct products the dictionary holds.
     pub fn len(&self) -> usize {
         self.products.len()
@@ -306,6 +324,19 @@ mod tests {
         assert_eq!(ranked[0].key, key("rarlab", "winrar"));
         let with_vendor = dictionary.rank(&words("mysql"), Some("oracle"), &[], None, 3);
         assert!(with_vendor[0].vendor_matched);
+    }
+
+    #[test]
+    fn titles_of_the_cpe_dictionary_are_ways_to_write_a_product() {
+        let mut dictionary = dictionary();
+        let aliases = Aliases::default();
+        dictionary.extend_titled(
+            &aliases,
+            key("videolan", "vlc_media_player"),
+            Some("VideoLAN VLC media player 3.0.20"),
+        );
+        let ranked = dictionary.rank(&words("vlc media player"), None, &[], None, 3);
+        assert_eq!(ranked[0].key, key("videolan", "vlc_media_player"));
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! `govsec inventory normalize`: reads an inventory file and prints, for every row, its status
-//! (converted / ambiguous / unconverted / invalid), CPE name, confidence, candidates and the
-//! reason, in zh-TW or English, or as JSON for scripts.
+//! `govsec inventory …`: `normalize` reads an inventory file and prints, for every row, its
+//! status (converted / ambiguous / unconverted / invalid), CPE name, confidence, candidates and
+//! the reason, in zh-TW or English, or as JSON for scripts; `teach` and `promote` manage the
+//! learned mappings; `import-dictionary` imports NVD's official CPE dictionary.
 //!
 //! The product dictionary is the alias table plus, when a database exists, every product its
-//! vulnerability data names and the mappings officers taught (the national ones, and the
-//! agency's own with `--agency`). Without a database the alias table alone answers; the command
-//! never creates a database just to read a file.
+//! vulnerability data names, the imported CPE dictionary, and the mappings officers taught (the
+//! national ones, and the agency's own with `--agency`). Without a database the alias table
+//! alone answers; the command never creates a database just to read a file.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,20 @@ pub enum InventoryCommand {
     Teach(TeachArgs),
     /// Promotes an agency's mapping to national: it then applies to every agency.
     Promote(PromoteArgs),
+    /// Imports NVD's official CPE dictionary (Products API 2.0 pages or feed chunks, plain or
+    /// gzip): its products join the dictionary names are ranked against.
+    ImportDictionary(ImportDictionaryArgs),
+}
+
+/// `govsec inventory import-dictionary`.
+#[derive(clap::Args, Debug)]
+pub struct ImportDictionaryArgs {
+    /// Dictionary files (`nvdcpe-2.0-chunk-*.json[.gz]`); each is imported in one transaction.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Skip names that do not parse, report them, and import the rest.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// `govsec inventory teach`.
@@ -120,7 +135,45 @@ pub async fn run(command: InventoryCommand, settings: &Settings) -> Result<(), F
         InventoryCommand::Normalize(args) => normalize(args, settings).await,
         InventoryCommand::Teach(args) => teach(args, settings).await,
         InventoryCommand::Promote(args) => promote(args, settings).await,
+        InventoryCommand::ImportDictionary(args) => import_dictionary(args, settings).await,
     }
+}
+
+async fn import_dictionary(args: ImportDictionaryArgs, settings: &Settings) -> Result<(), Failure> {
+    let lang = settings.lang;
+    let options = govsec_vulndb::ReadOptions {
+        skip_invalid: args.skip_invalid,
+    };
+    // Every file is read before anything is written, so a bad file leaves the database as it was.
+    let mut chunks = Vec::new();
+    let mut skipped = Vec::new();
+    for file in &args.files {
+        let (products, skipped_here) = govsec_vulndb::read_cpe_dictionary_file(file, options)
+            .map_err(|error| Failure::Input(error.to_string()))?;
+        skipped.extend(skipped_here);
+        chunks.push(
+            products
+                .into_iter()
+                .map(|p| (p.part, p.vendor, p.product, p.title))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let store = settings.open_store().await?;
+    let mut products = 0;
+    for chunk in &chunks {
+        store
+            .import_cpe_dictionary(chunk, &govsec_core::audit::Actor::command_line())
+            .await
+            .map_err(|e| Failure::Internal(e.into()))?;
+        products += chunk.len();
+    }
+    for error in &skipped {
+        eprintln!("govsec: {error}");
+    }
+    print_output(
+        &Text::InventoryDictionaryImported
+            .fill(lang, &[&products, &args.files.len(), &skipped.len()]),
+    )
 }
 
 async fn teach(args: TeachArgs, settings: &Settings) -> Result<(), Failure> {
@@ -210,6 +263,17 @@ async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failu
                 ProductKey::new(Part::from_letter(part)?, vendor, product)
             }),
         );
+        for (part, vendor, product, title) in store
+            .cpe_dictionary()
+            .await
+            .map_err(|e| Failure::Internal(e.into()))?
+        {
+            if let Some(key) =
+                Part::from_letter(&part).and_then(|p| ProductKey::new(p, &vendor, &product))
+            {
+                dictionary.extend_titled(&aliases, key, title.as_deref());
+            }
+        }
         let agency = match &args.agency {
             Some(code) => Some(agency_code(code, lang)?),
             None => None,
