@@ -99,6 +99,18 @@ impl DevTools {
     /// Sends a command (to the attached page, once there is one) and waits for its result;
     /// events that arrive meanwhile are not needed and are skipped.
     async fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        match self.try_call(method, params).await {
+            Ok(result) => result,
+            Err(reply) => panic!("{method}: {reply}"),
+        }
+    }
+
+    /// [`call`](Self::call), with Chromium's error reply as the error.
+    async fn try_call(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
         use futures_util::{SinkExt, StreamExt};
         self.next_id += 1;
         let id = self.next_id;
@@ -124,8 +136,10 @@ impl DevTools {
             };
             let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
             if reply["id"] == id {
-                assert!(reply["error"].is_null(), "{method}: {reply}");
-                return reply["result"].clone();
+                if !reply["error"].is_null() {
+                    return Err(reply);
+                }
+                return Ok(reply["result"].clone());
             }
         }
     }
@@ -142,11 +156,19 @@ impl DevTools {
         result["result"]["value"].clone()
     }
 
-    /// Waits until the expression is true in a loaded page, for at most 30 seconds.
+    /// Waits until the expression is true in a loaded page, for at most 30 seconds. A page that
+    /// is navigating away while it is asked answers with an error: that is "not yet".
     async fn wait_for(&mut self, condition: &str) {
         let check = format!("document.readyState === 'complete' && ({condition})");
         for _ in 0..300 {
-            if self.evaluate(&check, false).await == serde_json::Value::Bool(true) {
+            let answer = self
+                .try_call(
+                    "Runtime.evaluate",
+                    serde_json::json!({"expression": check, "returnByValue": true}),
+                )
+                .await;
+            if answer.is_ok_and(|result| result["result"]["value"] == serde_json::Value::Bool(true))
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
