@@ -880,3 +880,27 @@ async fn file_flags_without_nvd_files_are_refused_not_ignored() {
         }
     }
 }
+
+#[tokio::test]
+async fn statistics_read_in_traditional_chinese_and_english() {
+    let Some(data) = data_dir() else { return };
+    let nvd = data.join("nvd/nvdcve-2.0-sample.json");
+    for db in every_backend().await {
+        let import = govsec(&db, &["vulndb", "import", "--nvd", path_text(&nvd)]);
+        stdout(&import);
+        let zh = stdout(&govsec_in(
+            &db,
+            &std::env::temp_dir(),
+            "zh-TW",
+            &["vulndb", "stats"],
+        ));
+        assert!(zh.contains("CVE 數：153"), "{zh}");
+        assert!(zh.contains("各來源紀錄數：nvd 153"), "{zh}");
+        let en = stdout(&govsec(&db, &["vulndb", "stats"]));
+        assert!(
+            en.contains("CVEs: 153") && en.contains("records by source: nvd 153"),
+            "{en}"
+        );
+        assert!(!en.contains("records_by_source"), "no raw keys: {en}");
+    }
+}

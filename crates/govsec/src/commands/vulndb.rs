@@ -270,7 +270,7 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
                 Format::Json => {
                     serde_json::to_string_pretty(&value).expect("JSON values serialize")
                 }
-                Format::Text => text_lines(&value),
+                Format::Text => text_lines(&value, lang),
             }
         }
     };
@@ -282,12 +282,73 @@ fn store_failure(error: govsec_store::StoreError) -> Failure {
     Failure::Internal(error.into())
 }
 
-/// A JSON object as `key: value` lines.
-fn text_lines(value: &Value) -> String {
+/// The label of a statistics field in the reader's language.
+fn statistic_label(key: &str) -> Option<Text> {
+    Some(match key {
+        "cves" => Text::VulndbStatCves,
+        "records" => Text::VulndbStatRecords,
+        "records_by_source" => Text::VulndbStatBySource,
+        "records_by_status" | "statuses" => Text::VulndbStatByStatus,
+        "metrics_by_version" | "metrics" => Text::VulndbStatMetrics,
+        "products" => Text::VulndbStatProducts,
+        "configurations" => Text::VulndbStatConfigurations,
+        "distinct_criteria" => Text::VulndbStatCriteria,
+        "cvss_scores_agreeing" => Text::VulndbStatScoresAgree,
+        "cvss_scores_disagreeing" => Text::VulndbStatScoresDisagree,
+        "kev_entries" => Text::VulndbStatKevEntries,
+        "kev_catalog_version" => Text::VulndbStatKevVersion,
+        "records_in_kev" => Text::VulndbStatInKev,
+        "epss_scores" => Text::VulndbStatEpssScores,
+        "epss_model_version" => Text::VulndbStatEpssModel,
+        "epss_score_date" => Text::VulndbStatEpssDate,
+        "skipped" => Text::VulndbStatSkipped,
+        _ => return None,
+    })
+}
+
+/// A value for people: pairs and maps as `name count` lists, nothing as a dash.
+fn statistic_value(value: &Value, lang: Lang) -> String {
+    let separator = Text::InventoryReasonSeparator.get(lang);
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Array(pair) => pair
+                    .iter()
+                    .map(|v| statistic_value(v, lang))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => statistic_value(other, lang),
+            })
+            .collect::<Vec<_>>()
+            .join(separator),
+        Value::Object(fields) => {
+            let mut pairs: Vec<(&String, &Value)> = fields.iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k} {}", statistic_value(v, lang)))
+                .collect::<Vec<_>>()
+                .join(separator)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Statistics as labelled lines in the reader's language.
+fn text_lines(value: &Value, lang: Lang) -> String {
     let mut out = String::new();
     if let Value::Object(fields) = value {
         for (key, value) in fields {
-            let _ = writeln!(out, "{key}: {value}");
+            let label =
+                statistic_label(key).map_or_else(|| key.clone(), |t| t.get(lang).to_owned());
+            let _ = writeln!(
+                out,
+                "{}",
+                Text::VulndbStatLine.fill(lang, &[&label, &statistic_value(value, lang)])
+            );
         }
     }
     out
@@ -324,7 +385,7 @@ pub fn run_vulndb(cmd: &VulndbCommand, lang: Lang) -> Result<String, Error> {
             format,
         } => {
             let sources = load(nvd, kev.as_deref(), epss.as_deref(), *skip_invalid)?;
-            Ok(stats_output(&sources, *format))
+            Ok(stats_output(&sources, *format, lang))
         }
         VulndbCommand::Import { .. } | VulndbCommand::Update(_) => {
             unreachable!("import and update work on the database")
@@ -477,7 +538,7 @@ fn verdict_label(key: &str, lang: Lang) -> String {
     }
 }
 
-fn stats_output(sources: &Sources, format: Format) -> String {
+fn stats_output(sources: &Sources, format: Format, lang: Lang) -> String {
     let mut statuses: HashMap<String, usize> = HashMap::new();
     let mut metrics: HashMap<String, usize> = HashMap::new();
     let (mut agree, mut disagree) = (0, 0);
@@ -519,7 +580,7 @@ fn stats_output(sources: &Sources, format: Format) -> String {
     if format == Format::Json {
         return serde_json::to_string_pretty(&stats).expect("JSON values serialize");
     }
-    text_lines(&stats)
+    text_lines(&stats, lang)
 }
 
 /// `govsec bench gen-nvd --cves N [--seed S] --output FILE`: writes a
