@@ -366,5 +366,9 @@ async fn an_imported_cpe_dictionary_joins_the_products_names_are_ranked_against(
             row["candidates"][0]["cpe"], "cpe:2.3:a:mp3tag:mp3tag:3.22:*:*:*:*:*:*:*",
             "{row}"
         );
+        assert_eq!(
+            row["candidates"][0]["method"]["source"], "cpe_dictionary",
+            "{row}"
+        );
     }
 }

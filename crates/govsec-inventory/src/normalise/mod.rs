@@ -108,6 +108,9 @@ pub enum Method {
         shared_words: Vec<String>,
         /// Whether the publisher names the product's vendor.
         vendor_matched: bool,
+        /// Where the product came from: the alias table, the vulnerability data or NVD's CPE
+        /// dictionary.
+        source: DictionarySource,
     },
 }
 
@@ -468,6 +471,11 @@ impl Normaliser {
     /// The product dictionary.
     pub fn dictionary(&self) -> &ProductDictionary {
         &self.dictionary
+    }
+
+    /// The mappings officers taught.
+    pub fn learned(&self) -> &LearnedMappings {
+        &self.learned
     }
 
     /// Normalises every entry of an inventory. Entries with the same name, publisher, version
@@ -888,6 +896,7 @@ impl Normaliser {
             let method = Method::Ranked {
                 shared_words: product.shared_words.clone(),
                 vendor_matched: product.vendor_matched,
+                source: product.source,
             };
             let context = VersionContext {
                 field: version,
@@ -976,6 +985,7 @@ impl Normaliser {
                     method: Method::Ranked {
                         shared_words: product.shared_words,
                         vendor_matched: product.vendor_matched,
+                        source: product.source,
                     },
                 });
             }

@@ -52,6 +52,8 @@ pub(crate) struct RankedProduct {
     /// The name's words the product shares.
     pub(crate) shared_words: Vec<String>,
     pub(crate) vendor_matched: bool,
+    /// Where the product came from.
+    pub(crate) source: DictionarySource,
 }
 
 /// Documents holding a word more often than this are too common to propose candidates alone.
@@ -115,11 +117,6 @@ impl ProductDictionary {
     /// Whether the dictionary is empty.
     pub fn is_empty(&self) -> bool {
         self.products.is_empty()
-    }
-
-    /// Whether the dictionary holds this product.
-    pub fn contains(&self, key: &ProductKey) -> bool {
-        self.known.contains_key(key)
     }
 
     fn add_key(&mut self, key: ProductKey, source: DictionarySource) -> u32 {
@@ -233,7 +230,7 @@ impl ProductDictionary {
         let mut best: HashMap<u32, RankedProduct> = HashMap::new();
         for document in candidates {
             let document = &self.documents[document as usize];
-            let (key, _) = &self.products[document.product as usize];
+            let (key, source) = &self.products[document.product as usize];
             if part.is_some_and(|part| part != key.part) {
                 continue;
             }
@@ -269,6 +266,7 @@ impl ProductDictionary {
                 score,
                 shared_words: shared.iter().map(|w| (*w).clone()).collect(),
                 vendor_matched,
+                source: *source,
             };
             match best.get(&document.product) {
                 Some(existing) if existing.score >= score => {}

@@ -59,8 +59,6 @@ pub enum VersionSource {
     Name,
     /// A build number mapped to the release it belongs to.
     Build,
-    /// The operating-system column.
-    OperatingSystem,
     /// Nothing said which version it is.
     #[default]
     Unknown,

@@ -396,6 +396,7 @@ fn method_text(method: &Method, lang: Lang) -> String {
         Method::Ranked {
             shared_words,
             vendor_matched,
+            ..
         } => {
             let publisher = if *vendor_matched {
                 Text::InventoryPublisherAgrees.get(lang)
@@ -519,6 +520,7 @@ fn json_report(
             "alias_publishers": publishers,
             "alias_phrases": phrases,
             "products": normaliser.dictionary().len(),
+            "learned_mappings": normaliser.learned().len(),
         },
         "summary": summary(rows).iter().map(|(s, n)| (s.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
         "prohibited_rows": rows.iter().filter(|r| r.normalisation.prohibited.is_some()).count(),
