@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::auth::{ConnectInfoOption, SignedIn, actor_of, constant_time_equal, now_signed};
 use crate::error::PageError;
 use crate::language::Language;
-use crate::layout::{Section, page};
+use crate::layout::{Section, encode_query_value, page};
 
 /// The routes of this resource.
 pub fn routes() -> Vec<crate::Route> {
@@ -347,7 +347,11 @@ pub async fn teach(
             Text::NoPermission,
         ));
     }
-    Ok(Redirect::to(&format!("/vans/mappings?taught={}", url_encode(name))).into_response())
+    Ok(Redirect::to(&format!(
+        "/vans/mappings?taught={}",
+        encode_query_value(name)
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -398,18 +402,9 @@ pub async fn promote(
         return Err(PageError::NotFound(lang, None));
     }
     let name = form.key.split('|').next().unwrap_or("");
-    Ok(Redirect::to(&format!("/vans/mappings?promoted={}", url_encode(name))).into_response())
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-fn url_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+    Ok(Redirect::to(&format!(
+        "/vans/mappings?promoted={}",
+        encode_query_value(name)
+    ))
+    .into_response())
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use govsec_store::testing::every_backend;
+use govsec_store::testing::{TestDatabase, every_backend};
 use serde_json::Value;
 
 fn govsec(args: &[&str], data_dir: &Path) -> Output {
@@ -14,6 +14,17 @@ fn govsec(args: &[&str], data_dir: &Path) -> Output {
         .arg(data_dir)
         .env_remove("GOVSEC_CONFIG")
         .env_remove("GOVSEC_DATABASE_URL")
+        .output()
+        .expect("run govsec")
+}
+
+/// `govsec` on a test database.
+fn govsec_on(db: &TestDatabase, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(args)
+        .arg("--database-url")
+        .arg(&db.url)
+        .env_remove("GOVSEC_CONFIG")
         .output()
         .expect("run govsec")
 }
@@ -172,15 +183,7 @@ fn bad_input_is_named_and_exits_2() {
 async fn taught_mappings_apply_to_the_agency_then_nationally() {
     for db in every_backend().await {
         let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            Command::new(env!("CARGO_BIN_EXE_govsec"))
-                .args(args)
-                .arg("--database-url")
-                .arg(&db.url)
-                .env_remove("GOVSEC_CONFIG")
-                .output()
-                .expect("run govsec")
-        };
+        let run = |args: &[&str]| govsec_on(&db, args);
         let registry = write(
             dir.path(),
             "registry.csv",
@@ -315,15 +318,7 @@ fn the_speed_benchmark_runs_on_a_small_inventory() {
 async fn an_imported_cpe_dictionary_joins_the_products_names_are_ranked_against() {
     for db in every_backend().await {
         let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            Command::new(env!("CARGO_BIN_EXE_govsec"))
-                .args(args)
-                .arg("--database-url")
-                .arg(&db.url)
-                .env_remove("GOVSEC_CONFIG")
-                .output()
-                .expect("run govsec")
-        };
+        let run = |args: &[&str]| govsec_on(&db, args);
         let inventory = write(
             dir.path(),
             "inventory.csv",
