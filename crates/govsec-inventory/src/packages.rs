@@ -65,83 +65,79 @@ fn split_rpm_name(text: &str) -> Option<(&str, &str, Option<&str>)> {
     Some((name, &rest[name.len() + 1..], architecture))
 }
 
-/// Reads a package list in the given format, one entry a non-blank line.
-pub(crate) fn read_package_list(
+/// The entry of line `row` of a package list in the given format; `None` for a blank line.
+pub(crate) fn package_entry(
     file: &Arc<str>,
     format: InventoryFormat,
-    text: &str,
+    row: usize,
+    line: &str,
     limits: &Limits,
-) -> Result<Vec<InventoryEntry>, InventoryError> {
-    let mut entries = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let row = index + 1;
-        let line = line.trim_end_matches('\r').trim_start_matches('\u{FEFF}');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |reason: String| InventoryError::PackageLine {
-            file: file.clone(),
-            row,
-            reason,
-        };
-        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
-        for (column, field) in fields.iter().enumerate() {
-            if field.chars().count() > limits.max_cell_chars {
-                return Err(InventoryError::CellTooLong {
-                    file: file.clone(),
-                    row,
-                    column: column + 1,
-                    limit: limits.max_cell_chars,
-                });
-            }
-        }
-        let location = SourceLocation {
-            file: file.clone(),
-            position: Position::Row(row),
-        };
-        let entry = match (format, fields.as_slice()) {
-            (InventoryFormat::DpkgQuery, [name, version, rest @ ..]) if rest.len() <= 1 => {
-                let mut entry = InventoryEntry::new(location, (*name).to_owned());
-                entry.version = non_empty(version);
-                entry.architecture = rest.first().and_then(|arch| non_empty(arch));
-                entry
-            }
-            (InventoryFormat::RpmQuery, [name, version, vendor]) => {
-                let mut entry = InventoryEntry::new(location, (*name).to_owned());
-                entry.version = non_empty(version);
-                // rpm prints "(none)" for a tag the package does not set.
-                entry.publisher = non_empty(vendor).filter(|vendor| vendor != "(none)");
-                entry
-            }
-            (InventoryFormat::RpmQuery, [single]) => {
-                let (name, version, architecture) = split_rpm_name(single).ok_or_else(|| {
-                    bad(format!(
-                        "\"{single}\" is not name-version-release[.arch] as rpm -qa prints"
-                    ))
-                })?;
-                let mut entry = InventoryEntry::new(location, name.to_owned());
-                entry.version = Some(version.to_owned());
-                entry.architecture = architecture.map(str::to_owned);
-                entry
-            }
-            _ => {
-                return Err(bad(format!(
-                    "expected {} tab-separated fields, found {}",
-                    if format == InventoryFormat::DpkgQuery {
-                        "2 or 3"
-                    } else {
-                        "1 or 3"
-                    },
-                    fields.len()
-                )));
-            }
-        };
-        if entry.software_name.is_empty() {
-            return Err(bad("the package name is empty".to_owned()));
-        }
-        entries.push(entry);
+) -> Result<Option<InventoryEntry>, InventoryError> {
+    let line = line.trim_end_matches('\r').trim_start_matches('\u{FEFF}');
+    if line.trim().is_empty() {
+        return Ok(None);
     }
-    Ok(entries)
+    let bad = |reason: String| InventoryError::PackageLine {
+        file: file.clone(),
+        row,
+        reason,
+    };
+    let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+    for (column, field) in fields.iter().enumerate() {
+        if field.chars().count() > limits.max_cell_chars {
+            return Err(InventoryError::CellTooLong {
+                file: file.clone(),
+                row,
+                column: column + 1,
+                limit: limits.max_cell_chars,
+            });
+        }
+    }
+    let location = SourceLocation {
+        file: file.clone(),
+        position: Position::Row(row),
+    };
+    let entry = match (format, fields.as_slice()) {
+        (InventoryFormat::DpkgQuery, [name, version, rest @ ..]) if rest.len() <= 1 => {
+            let mut entry = InventoryEntry::new(location, (*name).to_owned());
+            entry.version = non_empty(version);
+            entry.architecture = rest.first().and_then(|arch| non_empty(arch));
+            entry
+        }
+        (InventoryFormat::RpmQuery, [name, version, vendor]) => {
+            let mut entry = InventoryEntry::new(location, (*name).to_owned());
+            entry.version = non_empty(version);
+            // rpm prints "(none)" for a tag the package does not set.
+            entry.publisher = non_empty(vendor).filter(|vendor| vendor != "(none)");
+            entry
+        }
+        (InventoryFormat::RpmQuery, [single]) => {
+            let (name, version, architecture) = split_rpm_name(single).ok_or_else(|| {
+                bad(format!(
+                    "\"{single}\" is not name-version-release[.arch] as rpm -qa prints"
+                ))
+            })?;
+            let mut entry = InventoryEntry::new(location, name.to_owned());
+            entry.version = Some(version.to_owned());
+            entry.architecture = architecture.map(str::to_owned);
+            entry
+        }
+        _ => {
+            return Err(bad(format!(
+                "expected {} tab-separated fields, found {}",
+                if format == InventoryFormat::DpkgQuery {
+                    "2 or 3"
+                } else {
+                    "1 or 3"
+                },
+                fields.len()
+            )));
+        }
+    };
+    if entry.software_name.is_empty() {
+        return Err(bad("the package name is empty".to_owned()));
+    }
+    Ok(Some(entry))
 }
 
 fn non_empty(text: &str) -> Option<String> {

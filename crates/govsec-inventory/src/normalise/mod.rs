@@ -232,6 +232,53 @@ pub struct NormalisedEntry {
     pub platform: Option<String>,
 }
 
+/// Normalises the entries of one inventory as they are read. Entries with the same name,
+/// publisher, version and identifiers are normalised once and share the answer: a million
+/// rows hold few distinct names, so memory grows with the distinct entries, not the rows.
+pub struct EntryNormaliser<'n> {
+    normaliser: &'n Normaliser,
+    format: InventoryFormat,
+    memo: HashMap<EntryKey, Arc<Normalisation>>,
+    platforms: HashMap<String, Option<String>>,
+}
+
+impl EntryNormaliser<'_> {
+    /// The normalisation of one entry, with the host's platform.
+    pub fn normalise(&mut self, entry: &InventoryEntry) -> NormalisedEntry {
+        let package = is_package_list(self.format, entry);
+        let key = EntryKey {
+            name: entry.software_name.clone(),
+            publisher: entry.publisher.clone(),
+            version: entry.version.clone(),
+            given_cpe: entry.given_cpe.clone(),
+            package_url: entry.package_url.clone(),
+            package,
+        };
+        let normaliser = self.normaliser;
+        let normalisation = self
+            .memo
+            .entry(key)
+            .or_insert_with(|| Arc::new(normaliser.normalise_entry(entry, package)))
+            .clone();
+        let platform = entry.operating_system.as_ref().and_then(|system| {
+            self.platforms
+                .entry(system.clone())
+                .or_insert_with(|| normaliser.platform(system))
+                .clone()
+        });
+        NormalisedEntry {
+            source: entry.source.clone(),
+            normalisation,
+            platform,
+        }
+    }
+
+    /// How many distinct entries were normalised.
+    pub fn distinct_entries(&self) -> usize {
+        self.memo.len()
+    }
+}
+
 /// Mappings officers taught, keyed by [`mapping_key`].
 #[derive(Debug, Clone, Default)]
 pub struct LearnedMappings {
@@ -478,45 +525,24 @@ impl Normaliser {
         &self.learned
     }
 
-    /// Normalises every entry of an inventory. Entries with the same name, publisher, version
-    /// and identifiers are normalised once: a million rows hold few distinct names.
+    /// Normalises every entry of an inventory (see [`EntryNormaliser`]).
     pub fn normalise_inventory(&self, inventory: &Inventory) -> Vec<NormalisedEntry> {
-        let mut memo: HashMap<EntryKey, Arc<Normalisation>> = HashMap::new();
-        let mut platforms: HashMap<String, Option<String>> = HashMap::new();
+        let mut normaliser = self.for_inventory(inventory.format);
         inventory
             .entries
             .iter()
-            .map(|entry| {
-                let package = is_package_list(inventory.format, entry);
-                let key = EntryKey {
-                    name: entry.software_name.clone(),
-                    publisher: entry.publisher.clone(),
-                    version: entry.version.clone(),
-                    given_cpe: entry.given_cpe.clone(),
-                    package_url: entry.package_url.clone(),
-                    package,
-                };
-                let normalisation = match memo.get(&key) {
-                    Some(found) => found.clone(),
-                    None => {
-                        let found = Arc::new(self.normalise_entry(entry, package));
-                        memo.insert(key, found.clone());
-                        found
-                    }
-                };
-                let platform = entry.operating_system.as_ref().and_then(|system| {
-                    platforms
-                        .entry(system.clone())
-                        .or_insert_with(|| self.platform(system))
-                        .clone()
-                });
-                NormalisedEntry {
-                    source: entry.source.clone(),
-                    normalisation,
-                    platform,
-                }
-            })
+            .map(|entry| normaliser.normalise(entry))
             .collect()
+    }
+
+    /// A normaliser for the entries of one inventory in `format`, as they are read.
+    pub fn for_inventory(&self, format: InventoryFormat) -> EntryNormaliser<'_> {
+        EntryNormaliser {
+            normaliser: self,
+            format,
+            memo: HashMap::new(),
+            platforms: HashMap::new(),
+        }
     }
 
     /// The CPE name of an operating-system column ("Windows Server 2019 Standard 10.0.17763"),

@@ -8,17 +8,15 @@
 //! national ones, and the agency's own with `--agency`). Without a database the alias table
 //! alone answers; the command never creates a database just to read a file.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use govsec_i18n::{Lang, Text};
 use govsec_inventory::normalise::{
-    Aliases, DictionarySource, LearnedMappings, MappingScope, Method, Normalisation,
-    NormalisedEntry, Normaliser, Part, ProductDictionary, ProductKey, ProhibitedList,
-    ProhibitedMatch, Remark, Status, mapping_key,
+    Aliases, DictionarySource, LearnedMappings, MappingScope, Method, Normalisation, Normaliser,
+    Part, ProductDictionary, ProductKey, ProhibitedList, ProhibitedMatch, Remark, Status,
+    mapping_key,
 };
-use govsec_inventory::{ColumnMapping, Inventory, InventoryFormat, ReadOptions, TextEncoding};
-use serde_json::{Value, json};
+use govsec_inventory::{ColumnMapping, InventoryFormat, ReadOptions, TextEncoding};
 
 use crate::Failure;
 use crate::config::Settings;
@@ -236,10 +234,6 @@ async fn promote(args: PromoteArgs, settings: &Settings) -> Result<(), Failure> 
 async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failure> {
     let lang = settings.lang;
     let options = read_options(&args, lang)?;
-    let file_name = args.file.display().to_string();
-    let bytes = read_file(&args.file, lang)?;
-    let inventory = govsec_inventory::read_inventory(&file_name, &bytes, &options)
-        .map_err(|error| Failure::Input(error.to_string()))?;
     let mut aliases = Aliases::builtin().map_err(|e| Failure::Internal(e.into()))?;
     for path in &args.aliases {
         let text = String::from_utf8(read_file(path, lang)?)
@@ -308,15 +302,33 @@ async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failu
             .map_err(|error| Failure::Input(error.to_string()))?;
     }
     let normaliser = Normaliser::new(aliases, dictionary, learned).with_prohibited(prohibited);
-    let rows = normaliser.normalise_inventory(&inventory);
-    let output = match args.format {
-        Format::Json => {
-            serde_json::to_string_pretty(&json_report(&inventory, &normaliser, &rows, lang))
-                .map_err(|e| Failure::Internal(e.into()))?
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(stdout);
+    let written = super::inventory_report::write_report(
+        &args.file,
+        &options,
+        &normaliser,
+        args.format,
+        lang,
+        &mut out,
+    )
+    .and_then(|_| {
+        use std::io::Write as _;
+        out.flush()
+            .map_err(super::inventory_report::ReportError::Output)
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(super::inventory_report::ReportError::Output(error))
+            if error.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(())
         }
-        Format::Text => text_report(&inventory, &rows, lang),
-    };
-    print_output(&output)
+        Err(super::inventory_report::ReportError::Output(error)) => {
+            Err(Failure::Internal(error.into()))
+        }
+        Err(super::inventory_report::ReportError::Input(text)) => Err(Failure::Input(text)),
+    }
 }
 
 /// Writes the report to stdout; a reader that stopped early (`| head`) is not a failure.
@@ -359,7 +371,7 @@ fn read_options(args: &NormalizeArgs, lang: Lang) -> Result<ReadOptions, Failure
     })
 }
 
-fn status_text(status: Status, lang: Lang) -> &'static str {
+pub(crate) fn status_text(status: Status, lang: Lang) -> &'static str {
     match status {
         Status::Converted => Text::InventoryStatusConverted.get(lang),
         Status::Ambiguous => Text::InventoryStatusAmbiguous.get(lang),
@@ -368,7 +380,7 @@ fn status_text(status: Status, lang: Lang) -> &'static str {
     }
 }
 
-fn method_text(method: &Method, lang: Lang) -> String {
+pub(crate) fn method_text(method: &Method, lang: Lang) -> String {
     match method {
         Method::GivenCpe => Text::InventoryMethodGivenCpe.get(lang).to_owned(),
         Method::Learned { scope } => {
@@ -408,7 +420,7 @@ fn method_text(method: &Method, lang: Lang) -> String {
     }
 }
 
-fn remark_text(remark: &Remark, lang: Lang) -> String {
+pub(crate) fn remark_text(remark: &Remark, lang: Lang) -> String {
     match remark {
         Remark::MissingName => Text::InventoryRemarkMissingName.get(lang).to_owned(),
         Remark::InvalidCpe { cpe, reason } => {
@@ -439,7 +451,7 @@ fn prohibited_text(found: &ProhibitedMatch, lang: Lang) -> String {
 }
 
 /// The row's explanation: how the answer was reached, then what was noticed.
-fn reason(normalisation: &Normalisation, lang: Lang) -> String {
+pub(crate) fn reason(normalisation: &Normalisation, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(candidate) = normalisation.candidates.first() {
         parts.push(method_text(&candidate.method, lang));
@@ -450,125 +462,4 @@ fn reason(normalisation: &Normalisation, lang: Lang) -> String {
     }
     parts.retain(|p| !p.is_empty());
     parts.join(Text::InventoryReasonSeparator.get(lang))
-}
-
-fn summary(rows: &[NormalisedEntry]) -> [(Status, usize); 4] {
-    let count = |status| {
-        rows.iter()
-            .filter(|r| r.normalisation.status == status)
-            .count()
-    };
-    [
-        (Status::Converted, count(Status::Converted)),
-        (Status::Ambiguous, count(Status::Ambiguous)),
-        (Status::Unconverted, count(Status::Unconverted)),
-        (Status::Invalid, count(Status::Invalid)),
-    ]
-}
-
-fn json_report(
-    inventory: &Inventory,
-    normaliser: &Normaliser,
-    rows: &[NormalisedEntry],
-    lang: Lang,
-) -> Value {
-    let entries = &inventory.entries;
-    let rows_json: Vec<Value> = rows
-        .iter()
-        .zip(entries)
-        .map(|(row, entry)| {
-            let found = &row.normalisation;
-            let error = (found.status == Status::Invalid).then(|| {
-                format!(
-                    "{}: {}",
-                    row.source,
-                    found
-                        .remarks
-                        .first()
-                        .map(|r| remark_text(r, lang))
-                        .unwrap_or_default()
-                )
-            });
-            json!({
-                "file": row.source.file.as_ref(),
-                "position": row.source.position,
-                "name": entry.software_name,
-                "publisher": entry.publisher,
-                "version": entry.version,
-                "host_name": entry.host_name,
-                "status": found.status.name(),
-                "cpe": found.cpe,
-                "confidence": found.confidence,
-                "candidates": found.candidates,
-                "build": found.build,
-                "version_source": found.version_source,
-                "platform": row.platform,
-                "reason": reason(found, lang),
-                "remarks": found.remarks,
-                "prohibited": found.prohibited,
-                "error": error,
-            })
-        })
-        .collect();
-    let (products, publishers, phrases) = normaliser.aliases().counts();
-    json!({
-        "file": inventory.file.as_ref(),
-        "format": inventory.format.name(),
-        "encoding": inventory.encoding,
-        "dictionary": {
-            "alias_products": products,
-            "alias_publishers": publishers,
-            "alias_phrases": phrases,
-            "products": normaliser.dictionary().len(),
-            "learned_mappings": normaliser.learned().len(),
-        },
-        "summary": summary(rows).iter().map(|(s, n)| (s.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
-        "prohibited_rows": rows.iter().filter(|r| r.normalisation.prohibited.is_some()).count(),
-        "unknown_columns": inventory.unknown_columns,
-        "rows": rows_json,
-    })
-}
-
-fn text_report(inventory: &Inventory, rows: &[NormalisedEntry], lang: Lang) -> String {
-    let mut out = String::new();
-    let counts: Vec<String> = summary(rows)
-        .iter()
-        .map(|(status, count)| format!("{} {count}", status_text(*status, lang)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "{}",
-        Text::InventorySummary.fill(lang, &[&inventory.file, &rows.len(), &counts.join(", ")])
-    );
-    for column in &inventory.unknown_columns {
-        let _ = writeln!(
-            out,
-            "{}",
-            Text::InventoryUnknownColumn.fill(lang, &[&column.column, &column.header])
-        );
-    }
-    for (row, entry) in rows.iter().zip(&inventory.entries) {
-        let found = &row.normalisation;
-        let answer = match (&found.cpe, found.candidates.first()) {
-            (Some(cpe), _) => cpe.clone(),
-            (None, Some(_)) => found
-                .candidates
-                .iter()
-                .map(|c| format!("{} ({:.2})", c.cpe, c.score))
-                .collect::<Vec<_>>()
-                .join(" | "),
-            (None, None) => "-".to_owned(),
-        };
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}\t{:.2}\t{}\t{}",
-            row.source.position,
-            status_text(found.status, lang),
-            entry.software_name,
-            found.confidence,
-            answer,
-            reason(found, lang)
-        );
-    }
-    out.trim_end().to_owned()
 }

@@ -8,6 +8,7 @@ pub mod cpe;
 pub mod demo;
 pub mod inventory;
 pub mod inventory_bench;
+pub mod inventory_report;
 pub mod scan;
 pub mod serve;
 pub mod token;
