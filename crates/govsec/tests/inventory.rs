@@ -142,6 +142,21 @@ fn bad_input_is_named_and_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("mixed.csv:3:1"), "{message}");
+    // The report is written only after the whole file has been read: a bad row at the end of
+    // a long file stops the command before a line is printed.
+    let mut long = String::from("軟體名稱,版本,核心系統\n");
+    for index in 0..20_000 {
+        long.push_str(&format!("7-Zip,{index},是\n"));
+    }
+    long.push_str("WinRAR,6.24,maybe\n");
+    let long = write(dir.path(), "long.csv", long.as_bytes());
+    for format in ["json", "text"] {
+        let output = govsec(&["inventory", "normalize", &long, "--format", format], &data);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(output.stdout.is_empty(), "{format}: printed before the error");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(message.contains("long.csv:20002:3"), "{message}");
+    }
     let file = write(dir.path(), "inventory.csv", INVENTORY.as_bytes());
     let encoding = govsec(
         &["inventory", "normalize", &file, "--encoding", "latin9"],

@@ -5,13 +5,17 @@
 //! distinct entries and one row, never the file or the report, so a million rows cost what a
 //! thousand do.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use govsec_i18n::{Lang, Text};
-use govsec_inventory::normalise::{EntryNormaliser, NormalisedEntry, Normaliser, Status};
-use govsec_inventory::{InventoryEntry, InventoryReader, ReadOptions};
+use govsec_inventory::normalise::{
+    EntryNormaliser, Normalisation, NormalisedEntry, Normaliser, Status,
+};
+use govsec_inventory::{InventoryReader, ReadOptions};
 use serde_json::{Value, json};
 
 use super::inventory::{Format, reason, remark_text, status_text};
@@ -135,6 +139,7 @@ fn write_json(
         writeln!(out, "  {}: {},", json!(key), value).map_err(output)?;
     }
     out.write_all(b"  \"rows\": [").map_err(output)?;
+    let mut answers = RenderedAnswers::default();
     let mut first = true;
     for entry in rows.by_ref() {
         let entry = entry.map_err(|error| ReportError::Input(error.to_string()))?;
@@ -144,43 +149,90 @@ fn write_json(
         } else {
             ",\n"
         };
-        write!(out, "{separator}    {}", row_json(&row, &entry, lang)).map_err(output)?;
+        let found = &row.normalisation;
+        let error = (found.status == Status::Invalid).then(|| {
+            let remark = found.remarks.first().map(|r| remark_text(r, lang));
+            format!("{}: {}", row.source, remark.unwrap_or_default())
+        });
+        write!(
+            out,
+            "{separator}    {{\"file\": {}, \"position\": {}, \"name\": {}, \"publisher\": {}, \"version\": {}, \"host_name\": {}, \"platform\": {}, {}, \"error\": {}}}",
+            json!(row.source.file.as_ref()),
+            json!(row.source.position),
+            json!(entry.software_name),
+            json!(entry.publisher),
+            json!(entry.version),
+            json!(entry.host_name),
+            json!(row.platform),
+            answers.json(&row, lang),
+            json!(error),
+        )
+        .map_err(output)?;
     }
     out.write_all(b"\n  ]\n}\n").map_err(output)
 }
 
-fn row_json(row: &NormalisedEntry, entry: &InventoryEntry, lang: Lang) -> Value {
-    let found = &row.normalisation;
-    let error = (found.status == Status::Invalid).then(|| {
-        format!(
-            "{}: {}",
-            row.source,
-            found
-                .remarks
-                .first()
-                .map(|r| remark_text(r, lang))
-                .unwrap_or_default()
-        )
-    });
-    json!({
-        "file": row.source.file.as_ref(),
-        "position": row.source.position,
-        "name": entry.software_name,
-        "publisher": entry.publisher,
-        "version": entry.version,
-        "host_name": entry.host_name,
-        "status": found.status.name(),
-        "cpe": found.cpe,
-        "confidence": found.confidence,
-        "candidates": found.candidates,
-        "build": found.build,
-        "version_source": found.version_source,
-        "platform": row.platform,
-        "reason": reason(found, lang),
-        "remarks": found.remarks,
-        "prohibited": found.prohibited,
-        "error": error,
-    })
+/// The answer part of each distinct entry's row, rendered once: rows that share a
+/// normalisation (the memo of [`EntryNormaliser`] keeps each alive, at one address, for the
+/// whole report) share its text, so a million rows do not build a million explanations.
+#[derive(Default)]
+struct RenderedAnswers {
+    json: HashMap<*const Normalisation, String>,
+    text: HashMap<*const Normalisation, String>,
+}
+
+impl RenderedAnswers {
+    /// The answer's JSON members, without braces.
+    fn json(&mut self, row: &NormalisedEntry, lang: Lang) -> &str {
+        self.json
+            .entry(Arc::as_ptr(&row.normalisation))
+            .or_insert_with(|| {
+                let found = &row.normalisation;
+                let members = [
+                    ("status", json!(found.status.name())),
+                    ("cpe", json!(found.cpe)),
+                    ("confidence", json!(found.confidence)),
+                    ("candidates", json!(found.candidates)),
+                    ("build", json!(found.build)),
+                    ("version_source", json!(found.version_source)),
+                    ("reason", json!(reason(found, lang))),
+                    ("remarks", json!(found.remarks)),
+                    ("prohibited", json!(found.prohibited)),
+                ];
+                members
+                    .iter()
+                    .map(|(key, value)| format!("{}: {value}", json!(key)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+    }
+
+    /// The answer's columns of the text table: status, then confidence, CPE or candidates
+    /// and reason, tab-separated.
+    fn text(&mut self, row: &NormalisedEntry, lang: Lang) -> &str {
+        self.text
+            .entry(Arc::as_ptr(&row.normalisation))
+            .or_insert_with(|| {
+                let found = &row.normalisation;
+                let answer = match (&found.cpe, found.candidates.first()) {
+                    (Some(cpe), _) => cpe.clone(),
+                    (None, Some(_)) => found
+                        .candidates
+                        .iter()
+                        .map(|c| format!("{} ({:.2})", c.cpe, c.score))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    (None, None) => "-".to_owned(),
+                };
+                format!(
+                    "{}\t{:.2}\t{}\t{}",
+                    status_text(found.status, lang),
+                    found.confidence,
+                    answer,
+                    reason(found, lang)
+                )
+            })
+    }
 }
 
 fn write_text(
@@ -210,29 +262,18 @@ fn write_text(
         )
         .map_err(output)?;
     }
+    let mut answers = RenderedAnswers::default();
     for entry in rows.by_ref() {
         let entry = entry.map_err(|error| ReportError::Input(error.to_string()))?;
         let row = entries.normalise(&entry);
-        let found = &row.normalisation;
-        let answer = match (&found.cpe, found.candidates.first()) {
-            (Some(cpe), _) => cpe.clone(),
-            (None, Some(_)) => found
-                .candidates
-                .iter()
-                .map(|c| format!("{} ({:.2})", c.cpe, c.score))
-                .collect::<Vec<_>>()
-                .join(" | "),
-            (None, None) => "-".to_owned(),
-        };
+        let (status, rest) = answers
+            .text(&row, lang)
+            .split_once('\t')
+            .unwrap_or_default();
         writeln!(
             out,
-            "{}\t{}\t{}\t{:.2}\t{}\t{}",
-            row.source.position,
-            status_text(found.status, lang),
-            entry.software_name,
-            found.confidence,
-            answer,
-            reason(found, lang)
+            "{}\t{status}\t{}\t{rest}",
+            row.source.position, entry.software_name
         )
         .map_err(output)?;
     }
