@@ -421,6 +421,34 @@ catalogue! {
     VansMappingsLink => "軟體名稱對應（教導清冊正規化）", "Software name mappings (teach the inventory normaliser)";
 
     // `govsec inventory normalize`: rows of an inventory as CPE 2.3 names.
+    InventoryErrorIo => "{0}：無法讀取：{1}", "{0}: cannot be read: {1}";
+    InventoryErrorInputTooLarge => "{0}：檔案超過 {1} 位元組", "{0}: larger than {1} bytes";
+    InventoryErrorEmpty => "{0}：檔案是空的", "{0}: the file is empty";
+    InventoryErrorUnknownFormat => "{0}：無法辨識的清冊格式（可讀取有標題列的 CSV/XLSX/XLS、CycloneDX JSON 或 XML、SPDX JSON、dpkg-query、rpm -qa 或 osquery JSON）", "{0}: not a recognised inventory (CSV/XLSX/XLS with a header row, CycloneDX JSON or XML, SPDX JSON, dpkg-query, rpm -qa or osquery JSON)";
+    InventoryErrorEncryptedWorkbook => "{0}：活頁簿設有開啟密碼；請另存為無密碼的檔案（或 CSV）後再匯入", "{0}: the workbook is encrypted with a password; save it without one (or as CSV) to read it";
+    InventoryErrorAliasFile => "{0}：別名檔格式錯誤：{1}", "{0}: not a valid alias file: {1}";
+    InventoryErrorUndecodable => "{0}:{1}:{2}：文字不是有效的 {3}", "{0}:{1}:{2}: the text is not valid {3}";
+    InventoryErrorMixedEncoding => "{0}:{1}:{2}：檔案混用編碼：此處之前是 UTF-8 文字，此處卻是其他編碼的位元組", "{0}:{1}:{2}: the file mixes encodings: UTF-8 text before this point, other bytes here";
+    InventoryErrorCellTooLong => "{0}:{1}:{2}：儲存格超過 {3} 個字元", "{0}:{1}:{2}: the cell holds more than {3} characters";
+    InventoryErrorNoNameColumn => "{0}:{1}：沒有軟體名稱欄（軟體名稱/Software/DisplayName/Name…）；標題列的欄位為：{2}", "{0}:{1}: no column names the software (軟體名稱/Software/DisplayName/Name…); the header row holds: {2}";
+    InventoryErrorDuplicateColumn => "{0}:{1}:{2}：欄位「{3}」是第二個 {4} 欄（第一個在第 {5} 欄）", "{0}:{1}:{2}: column “{3}” is a second {4} column (the first is column {5})";
+    InventoryErrorInvalidFlag => "{0}:{1}:{2}：「{3}」不是核心系統的是否註記；請填 是 或 否", "{0}:{1}:{2}: “{3}” is not a core-system flag; write 是 or 否 (yes or no)";
+    InventoryErrorAtRow => "{0}:{1}：{2}", "{0}:{1}: {2}";
+    InventoryErrorNotNameVersionRelease => "「{0}」不是 rpm -qa 印出的 名稱-版本-發行[.架構]", "“{0}” is not name-version-release[.arch] as rpm -qa prints";
+    InventoryErrorFieldCount => "應有 {0} 或 {1} 個以 Tab 分隔的欄位，實有 {2} 個", "expected {0} or {1} tab-separated fields, found {2}";
+    InventoryErrorEmptyPackageName => "套件名稱是空的", "the package name is empty";
+    InventoryErrorArchiveTooLarge => "{0}：活頁簿解壓縮後超過 {1} 位元組；疑為壓縮炸彈，不予讀取", "{0}: the workbook decompresses to more than {1} bytes; refusing it as a possible zip bomb";
+    InventoryErrorTooManyCells => "{0}:{1}:{2}：工作表超過 {3} 個儲存格", "{0}:{1}:{2}: the sheet has more than {3} cells";
+    InventoryErrorSheetSpanTooLarge => "{0}:{1}:{2}：此儲存格使工作表範圍超過 {3} 個儲存格（.xls 工作表以第一格到最後一格的整個矩形讀取）", "{0}:{1}:{2}: this cell stretches the sheet to more than {3} cells (an .xls sheet is read as the whole rectangle from its first cell to its last)";
+    InventoryErrorWorkbook => "{0}：無法讀取的活頁簿：{1}", "{0}: unreadable workbook: {1}";
+    InventoryErrorXlsRecord => "{0}：Workbook 資料流第 {1} 位元組，紀錄 {2}：{3}", "{0}: byte {1} of the Workbook stream, record {2}: {3}";
+    InventoryErrorWorkbookExpands => "{0}:{1}:{2}：工作表的儲存格展開後超過 {3} 位元組文字；疑為解壓縮炸彈，不予讀取", "{0}:{1}:{2}: the sheet's cells expand to more than {3} bytes of text; refusing it as a possible decompression bomb";
+    InventoryErrorJson => "{0}:{1}:{2}：JSON 格式錯誤：{3}", "{0}:{1}:{2}: invalid JSON: {3}";
+    InventoryErrorXml => "{0}:{1}:{2}：{3}：{4}", "{0}:{1}:{2}: {3}: {4}";
+    InventoryErrorJsonShape => "{0}：{1}：{2}", "{0}: {1}: {2}";
+    InventoryErrorComponentCycle => "{0}：{1}：元件「{2}」包含自己（bom-ref 經由 {3} 形成循環）", "{0}: {1}: component “{2}” contains itself (bom-ref cycle through {3})";
+    InventoryErrorNestingTooDeep => "{0}：{1}：元件巢狀超過 {2} 層", "{0}: {1}: components nest deeper than {2} levels";
+    InventoryErrorMapping => "{0}：{1}", "{0}: {1}";
     InventoryStatusConverted => "已轉換", "converted";
     InventoryStatusAmbiguous => "待確認", "ambiguous";
     InventoryStatusUnconverted => "未轉換", "unconverted";

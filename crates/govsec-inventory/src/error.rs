@@ -4,13 +4,15 @@
 
 use std::sync::Arc;
 
+use govsec_i18n::{Lang, Text};
+
 /// Why an inventory file could not be read. Messages are `file:row:column: reason` so that an
 /// officer can find the cell; rows and columns are 1-based as a spreadsheet shows them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InventoryError {
     /// The file could not be read to its end.
-    #[error("{file}: cannot be read: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     Io {
         /// The file.
         file: Arc<str>,
@@ -18,7 +20,7 @@ pub enum InventoryError {
         reason: String,
     },
     /// The file is larger than the input limit.
-    #[error("{file}: larger than {limit} bytes")]
+    #[error("{}", self.message(Lang::En))]
     InputTooLarge {
         /// The file.
         file: Arc<str>,
@@ -26,30 +28,26 @@ pub enum InventoryError {
         limit: u64,
     },
     /// The file is empty or holds only blank lines.
-    #[error("{file}: the file is empty")]
+    #[error("{}", self.message(Lang::En))]
     Empty {
         /// The file.
         file: Arc<str>,
     },
     /// The content matches none of the supported formats.
-    #[error(
-        "{file}: not a recognised inventory (CSV/XLSX/XLS with a header row, CycloneDX JSON or XML, SPDX JSON, dpkg-query, rpm -qa or osquery JSON)"
-    )]
+    #[error("{}", self.message(Lang::En))]
     UnknownFormat {
         /// The file.
         file: Arc<str>,
     },
     /// A workbook encrypted with a password to open (an `.xls` with a FilePass record, or an
     /// encrypted `.xlsx`, which is an OLE compound file holding an `EncryptedPackage`).
-    #[error(
-        "{file}: the workbook is encrypted with a password; save it without one (or as CSV) to read it"
-    )]
+    #[error("{}", self.message(Lang::En))]
     EncryptedWorkbook {
         /// The file.
         file: Arc<str>,
     },
     /// An alias file of the normaliser is not valid.
-    #[error("{file}: not a valid alias file: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     AliasFile {
         /// The alias file.
         file: Arc<str>,
@@ -57,7 +55,7 @@ pub enum InventoryError {
         reason: String,
     },
     /// The bytes do not decode in the stated or detected encoding.
-    #[error("{file}:{row}:{column}: the text is not valid {encoding}")]
+    #[error("{}", self.message(Lang::En))]
     Undecodable {
         /// The file.
         file: Arc<str>,
@@ -70,9 +68,7 @@ pub enum InventoryError {
     },
     /// Valid UTF-8 with non-ASCII text is followed by bytes that are not UTF-8: two encodings
     /// mixed in one file, which no single decoding reads correctly.
-    #[error(
-        "{file}:{row}:{column}: the file mixes encodings: UTF-8 text before this point, other bytes here"
-    )]
+    #[error("{}", self.message(Lang::En))]
     MixedEncoding {
         /// The file.
         file: Arc<str>,
@@ -82,7 +78,7 @@ pub enum InventoryError {
         column: usize,
     },
     /// A cell holds more characters than the limit.
-    #[error("{file}:{row}:{column}: the cell holds more than {limit} characters")]
+    #[error("{}", self.message(Lang::En))]
     CellTooLong {
         /// The file.
         file: Arc<str>,
@@ -94,9 +90,7 @@ pub enum InventoryError {
         limit: usize,
     },
     /// No header column names the software, so no entry can be read.
-    #[error(
-        "{file}:{row}: no column names the software (軟體名稱/Software/DisplayName/Name…); the header row holds: {found}"
-    )]
+    #[error("{}", self.message(Lang::En))]
     NoNameColumn {
         /// The file.
         file: Arc<str>,
@@ -106,9 +100,7 @@ pub enum InventoryError {
         found: String,
     },
     /// Two columns are recognised or mapped as the same field.
-    #[error(
-        "{file}:{row}:{column}: column \"{header}\" is a second {field} column (the first is column {first})"
-    )]
+    #[error("{}", self.message(Lang::En))]
     DuplicateColumn {
         /// The file.
         file: Arc<str>,
@@ -123,42 +115,30 @@ pub enum InventoryError {
         /// The first column of that field.
         first: usize,
     },
-    /// A cell's value is not one the field accepts.
-    #[error("{file}:{row}:{column}: {reason}")]
-    InvalidCell {
+    /// A core-system cell that says neither yes nor no.
+    #[error("{}", self.message(Lang::En))]
+    InvalidFlag {
         /// The file.
         file: Arc<str>,
         /// The cell's row.
         row: usize,
         /// The cell's column.
         column: usize,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A delimited text file that does not follow RFC 4180.
-    #[error("{file}:{row}: {reason}")]
-    Delimited {
-        /// The file.
-        file: Arc<str>,
-        /// The row where reading stopped.
-        row: usize,
-        /// What the CSV reader reported.
-        reason: String,
+        /// The cell's value.
+        value: String,
     },
     /// A package list line that is not `name<TAB>version…` or `name-version-release.arch`.
-    #[error("{file}:{row}: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     PackageLine {
         /// The file.
         file: Arc<str>,
         /// The line.
         row: usize,
         /// What is wrong.
-        reason: String,
+        problem: PackageLineProblem,
     },
     /// The workbook decompresses to more bytes than the limit: possibly a zip bomb.
-    #[error(
-        "{file}: the workbook decompresses to more than {limit} bytes; refusing it as a possible zip bomb"
-    )]
+    #[error("{}", self.message(Lang::En))]
     ArchiveTooLarge {
         /// The file.
         file: Arc<str>,
@@ -166,7 +146,7 @@ pub enum InventoryError {
         limit: u64,
     },
     /// The workbook has more cells than the limit.
-    #[error("{file}:{row}:{column}: the sheet has more than {limit} cells")]
+    #[error("{}", self.message(Lang::En))]
     TooManyCells {
         /// The file.
         file: Arc<str>,
@@ -180,9 +160,7 @@ pub enum InventoryError {
     /// The cells of an `.xls` sheet span a rectangle of more cells than the limit: the sheet is
     /// read as a dense grid from its first cell to its last, so one far-away cell counts for
     /// every cell between.
-    #[error(
-        "{file}:{row}:{column}: this cell stretches the sheet to more than {limit} cells (an .xls sheet is read as the whole rectangle from its first cell to its last)"
-    )]
+    #[error("{}", self.message(Lang::En))]
     SheetSpanTooLarge {
         /// The file.
         file: Arc<str>,
@@ -194,7 +172,7 @@ pub enum InventoryError {
         limit: usize,
     },
     /// The workbook cannot be opened or its first sheet read.
-    #[error("{file}: unreadable workbook: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     Workbook {
         /// The file.
         file: Arc<str>,
@@ -202,7 +180,7 @@ pub enum InventoryError {
         reason: String,
     },
     /// A record of an `.xls` workbook's `Workbook` stream is malformed.
-    #[error("{file}: byte {offset} of the Workbook stream, record 0x{record:04X}: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     XlsRecord {
         /// The file.
         file: Arc<str>,
@@ -215,9 +193,7 @@ pub enum InventoryError {
     },
     /// An `.xls` sheet's shared strings, repeated cell by cell, would expand to more text than
     /// the limit: the binary workbook's counterpart of a zip bomb.
-    #[error(
-        "{file}:{row}:{column}: the sheet's cells expand to more than {limit} bytes of text; refusing it as a possible decompression bomb"
-    )]
+    #[error("{}", self.message(Lang::En))]
     WorkbookExpands {
         /// The file.
         file: Arc<str>,
@@ -229,7 +205,7 @@ pub enum InventoryError {
         limit: u64,
     },
     /// The JSON does not parse.
-    #[error("{file}:{row}:{column}: invalid JSON: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     Json {
         /// The file.
         file: Arc<str>,
@@ -243,7 +219,7 @@ pub enum InventoryError {
     /// An XML document is malformed, declares a DTD, or an element is not what CycloneDX
     /// requires. Line and column (in characters) are 1-based; the path is the XPath of the
     /// element, such as `/bom/components/component[2]/name`.
-    #[error("{file}:{row}:{column}: {path}: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     Xml {
         /// The file.
         file: Arc<str>,
@@ -257,7 +233,7 @@ pub enum InventoryError {
         reason: String,
     },
     /// The JSON parses but an element is not what the format requires.
-    #[error("{file}: {path}: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     JsonShape {
         /// The file.
         file: Arc<str>,
@@ -267,9 +243,7 @@ pub enum InventoryError {
         reason: String,
     },
     /// A CycloneDX component contains a component with the `bom-ref` of one of its ancestors.
-    #[error(
-        "{file}: {path}: component \"{bom_ref}\" contains itself (bom-ref cycle through {ancestor})"
-    )]
+    #[error("{}", self.message(Lang::En))]
     ComponentCycle {
         /// The file.
         file: Arc<str>,
@@ -281,7 +255,7 @@ pub enum InventoryError {
         ancestor: String,
     },
     /// CycloneDX components nest deeper than the limit.
-    #[error("{file}: {path}: components nest deeper than {limit} levels")]
+    #[error("{}", self.message(Lang::En))]
     NestingTooDeep {
         /// The file.
         file: Arc<str>,
@@ -291,11 +265,155 @@ pub enum InventoryError {
         limit: usize,
     },
     /// The mapping file is not TOML of `"column" = "field"` lines.
-    #[error("{file}: {reason}")]
+    #[error("{}", self.message(Lang::En))]
     Mapping {
         /// The mapping file.
         file: Arc<str>,
         /// What is wrong.
         reason: String,
     },
+}
+
+/// What is wrong with a line of a package list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageLineProblem {
+    /// A single field that is not `name-version-release[.arch]`.
+    NotNameVersionRelease(String),
+    /// Not as many tab-separated fields as the format has.
+    FieldCount {
+        /// The two counts the format allows.
+        expected: [usize; 2],
+        /// The fields the line has.
+        found: usize,
+    },
+    /// The package name is empty.
+    EmptyName,
+}
+
+impl InventoryError {
+    /// The error explained in `lang`, starting with where it is (`file:row:column:`).
+    /// Details that come from a parser (JSON, XML, the workbook reader) are quoted as the
+    /// parser wrote them.
+    pub fn message(&self, lang: Lang) -> String {
+        use InventoryError as E;
+        match self {
+            E::Io { file, reason } => Text::InventoryErrorIo.fill(lang, &[file, reason]),
+            E::InputTooLarge { file, limit } => {
+                Text::InventoryErrorInputTooLarge.fill(lang, &[file, limit])
+            }
+            E::Empty { file } => Text::InventoryErrorEmpty.fill(lang, &[file]),
+            E::UnknownFormat { file } => Text::InventoryErrorUnknownFormat.fill(lang, &[file]),
+            E::EncryptedWorkbook { file } => {
+                Text::InventoryErrorEncryptedWorkbook.fill(lang, &[file])
+            }
+            E::AliasFile { file, reason } => {
+                Text::InventoryErrorAliasFile.fill(lang, &[file, reason])
+            }
+            E::Undecodable {
+                file,
+                row,
+                column,
+                encoding,
+            } => Text::InventoryErrorUndecodable.fill(lang, &[file, row, column, encoding]),
+            E::MixedEncoding { file, row, column } => {
+                Text::InventoryErrorMixedEncoding.fill(lang, &[file, row, column])
+            }
+            E::CellTooLong {
+                file,
+                row,
+                column,
+                limit,
+            } => Text::InventoryErrorCellTooLong.fill(lang, &[file, row, column, limit]),
+            E::NoNameColumn { file, row, found } => {
+                Text::InventoryErrorNoNameColumn.fill(lang, &[file, row, found])
+            }
+            E::DuplicateColumn {
+                file,
+                row,
+                column,
+                header,
+                field,
+                first,
+            } => Text::InventoryErrorDuplicateColumn
+                .fill(lang, &[file, row, column, header, field, first]),
+            E::InvalidFlag {
+                file,
+                row,
+                column,
+                value,
+            } => Text::InventoryErrorInvalidFlag.fill(lang, &[file, row, column, value]),
+            E::PackageLine { file, row, problem } => {
+                let problem = match problem {
+                    PackageLineProblem::NotNameVersionRelease(text) => {
+                        Text::InventoryErrorNotNameVersionRelease.fill(lang, &[text])
+                    }
+                    PackageLineProblem::FieldCount { expected, found } => {
+                        Text::InventoryErrorFieldCount
+                            .fill(lang, &[&expected[0], &expected[1], found])
+                    }
+                    PackageLineProblem::EmptyName => {
+                        Text::InventoryErrorEmptyPackageName.get(lang).to_owned()
+                    }
+                };
+                Text::InventoryErrorAtRow.fill(lang, &[file, row, &problem])
+            }
+            E::ArchiveTooLarge { file, limit } => {
+                Text::InventoryErrorArchiveTooLarge.fill(lang, &[file, limit])
+            }
+            E::TooManyCells {
+                file,
+                row,
+                column,
+                limit,
+            } => Text::InventoryErrorTooManyCells.fill(lang, &[file, row, column, limit]),
+            E::SheetSpanTooLarge {
+                file,
+                row,
+                column,
+                limit,
+            } => Text::InventoryErrorSheetSpanTooLarge.fill(lang, &[file, row, column, limit]),
+            E::Workbook { file, reason } => {
+                Text::InventoryErrorWorkbook.fill(lang, &[file, reason])
+            }
+            E::XlsRecord {
+                file,
+                offset,
+                record,
+                reason,
+            } => Text::InventoryErrorXlsRecord
+                .fill(lang, &[file, offset, &format!("0x{record:04X}"), reason]),
+            E::WorkbookExpands {
+                file,
+                row,
+                column,
+                limit,
+            } => Text::InventoryErrorWorkbookExpands.fill(lang, &[file, row, column, limit]),
+            E::Json {
+                file,
+                row,
+                column,
+                reason,
+            } => Text::InventoryErrorJson.fill(lang, &[file, row, column, reason]),
+            E::Xml {
+                file,
+                row,
+                column,
+                path,
+                reason,
+            } => Text::InventoryErrorXml.fill(lang, &[file, row, column, path, reason]),
+            E::JsonShape { file, path, reason } => {
+                Text::InventoryErrorJsonShape.fill(lang, &[file, path, reason])
+            }
+            E::ComponentCycle {
+                file,
+                path,
+                bom_ref,
+                ancestor,
+            } => Text::InventoryErrorComponentCycle.fill(lang, &[file, path, bom_ref, ancestor]),
+            E::NestingTooDeep { file, path, limit } => {
+                Text::InventoryErrorNestingTooDeep.fill(lang, &[file, path, limit])
+            }
+            E::Mapping { file, reason } => Text::InventoryErrorMapping.fill(lang, &[file, reason]),
+        }
+    }
 }

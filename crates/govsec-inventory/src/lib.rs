@@ -30,7 +30,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 pub use columns::{ColumnMapping, Field, normalise_header};
-pub use error::InventoryError;
+pub use error::{InventoryError, PackageLineProblem};
 pub use model::{
     Inventory, InventoryEntry, InventoryFormat, Position, SourceLocation, UnknownColumn,
 };

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::model::{InventoryEntry, InventoryFormat, Position, SourceLocation};
-use crate::{InventoryError, Limits};
+use crate::{InventoryError, Limits, PackageLineProblem};
 
 /// Debian architecture names (dpkg-architecture), which tell a dpkg third column from an rpm
 /// vendor.
@@ -77,10 +77,10 @@ pub(crate) fn package_entry(
     if line.trim().is_empty() {
         return Ok(None);
     }
-    let bad = |reason: String| InventoryError::PackageLine {
+    let bad = |problem: PackageLineProblem| InventoryError::PackageLine {
         file: file.clone(),
         row,
-        reason,
+        problem,
     };
     let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
     for (column, field) in fields.iter().enumerate() {
@@ -113,8 +113,8 @@ pub(crate) fn package_entry(
         }
         (InventoryFormat::RpmQuery, [single]) => {
             let (name, version, architecture) = split_rpm_name(single).ok_or_else(|| {
-                bad(format!(
-                    "\"{single}\" is not name-version-release[.arch] as rpm -qa prints"
+                bad(PackageLineProblem::NotNameVersionRelease(
+                    (*single).to_owned(),
                 ))
             })?;
             let mut entry = InventoryEntry::new(location, name.to_owned());
@@ -123,19 +123,18 @@ pub(crate) fn package_entry(
             entry
         }
         _ => {
-            return Err(bad(format!(
-                "expected {} tab-separated fields, found {}",
-                if format == InventoryFormat::DpkgQuery {
-                    "2 or 3"
+            return Err(bad(PackageLineProblem::FieldCount {
+                expected: if format == InventoryFormat::DpkgQuery {
+                    [2, 3]
                 } else {
-                    "1 or 3"
+                    [1, 3]
                 },
-                fields.len()
-            )));
+                found: fields.len(),
+            }));
         }
     };
     if entry.software_name.is_empty() {
-        return Err(bad("the package name is empty".to_owned()));
+        return Err(bad(PackageLineProblem::EmptyName));
     }
     Ok(Some(entry))
 }

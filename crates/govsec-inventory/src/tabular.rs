@@ -243,11 +243,11 @@ impl TableColumns {
                 continue;
             }
             has_value = true;
-            fill(&mut entry, *field, value).map_err(|reason| InventoryError::InvalidCell {
+            fill(&mut entry, *field, value).map_err(|()| InventoryError::InvalidFlag {
                 file: file.clone(),
                 row: row.number,
                 column: *column,
-                reason,
+                value: value.to_owned(),
             })?;
         }
         Ok(has_value.then_some(entry))
@@ -290,7 +290,8 @@ fn check_cells(file: &Arc<str>, row: &SheetRow, limits: &Limits) -> Result<(), I
     Ok(())
 }
 
-fn fill(entry: &mut InventoryEntry, field: Field, value: &str) -> Result<(), String> {
+/// Sets the entry's field; `Err` when a core-system cell says neither yes nor no.
+fn fill(entry: &mut InventoryEntry, field: Field, value: &str) -> Result<(), ()> {
     let text = Some(value.to_owned());
     match field {
         Field::SoftwareName => entry.software_name = value.to_owned(),
@@ -312,12 +313,10 @@ fn fill(entry: &mut InventoryEntry, field: Field, value: &str) -> Result<(), Str
 }
 
 /// Yes/no as agencies' sheets write it: 是/否, Y/N, yes/no, true/false, 1/0, V/X, ✓.
-fn parse_flag(value: &str) -> Result<bool, String> {
+fn parse_flag(value: &str) -> Result<bool, ()> {
     match value.to_lowercase().as_str() {
         "是" | "y" | "yes" | "true" | "1" | "v" | "✓" | "✔" | "○" | "核心" => Ok(true),
         "否" | "n" | "no" | "false" | "0" | "x" | "✗" | "非核心" => Ok(false),
-        _ => Err(format!(
-            "\"{value}\" is not a core-system flag; write 是 or 否 (yes or no)"
-        )),
+        _ => Err(()),
     }
 }

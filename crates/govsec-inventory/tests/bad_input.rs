@@ -316,13 +316,17 @@ fn malformed_json_and_wrong_shapes() {
 fn bad_cells_and_headers() {
     let error = error_of("flag.csv", "軟體名稱,核心系統\nnginx,maybe\n".as_bytes());
     assert!(
-        error.to_string().starts_with("flag.csv:2:2: \"maybe\""),
+        error.to_string().starts_with("flag.csv:2:2: “maybe”"),
         "{error}"
+    );
+    assert_eq!(
+        error.message(govsec_i18n::Lang::ZhTw),
+        "flag.csv:2:2：「maybe」不是核心系統的是否註記；請填 是 或 否"
     );
     let error = error_of("twice.csv", "Name,DisplayName\na,b\n".as_bytes());
     assert_eq!(
         error.to_string(),
-        "twice.csv:1:2: column \"DisplayName\" is a second software_name column (the first is column 1)"
+        "twice.csv:1:2: column “DisplayName” is a second software_name column (the first is column 1)"
     );
     let error = error_of("rpm.txt", b"kernel-5.14.0-1.el9.x86_64\nbroken\n");
     assert!(error.to_string().starts_with("rpm.txt:2:"), "{error}");

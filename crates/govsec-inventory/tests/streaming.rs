@@ -163,7 +163,16 @@ fn the_reader_stops_at_the_first_error() {
     let mut reader = InventoryReader::open("dpkg.txt", text.as_bytes(), &options).unwrap();
     assert_eq!(reader.next().unwrap().unwrap().software_name, "openssl");
     match reader.next() {
-        Some(Err(InventoryError::PackageLine { row, .. })) => assert_eq!(row, 2),
+        Some(Err(error @ InventoryError::PackageLine { row: 2, .. })) => {
+            assert_eq!(
+                error.to_string(),
+                "dpkg.txt:2: expected 2 or 3 tab-separated fields, found 1"
+            );
+            assert_eq!(
+                error.message(govsec_i18n::Lang::ZhTw),
+                "dpkg.txt:2：應有 2 或 3 個以 Tab 分隔的欄位，實有 1 個"
+            );
+        }
         other => panic!("expected the bad line, got {other:?}"),
     }
     assert!(reader.next().is_none());

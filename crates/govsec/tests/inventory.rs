@@ -151,11 +151,20 @@ fn bad_input_is_named_and_exits_2() {
     long.push_str("WinRAR,6.24,maybe\n");
     let long = write(dir.path(), "long.csv", long.as_bytes());
     for format in ["json", "text"] {
-        let output = govsec(&["inventory", "normalize", &long, "--format", format], &data);
+        let output = govsec(
+            &["inventory", "normalize", &long, "--format", format],
+            &data,
+        );
         assert_eq!(output.status.code(), Some(2));
-        assert!(output.stdout.is_empty(), "{format}: printed before the error");
+        assert!(
+            output.stdout.is_empty(),
+            "{format}: printed before the error"
+        );
         let message = String::from_utf8_lossy(&output.stderr);
-        assert!(message.contains("long.csv:20002:3"), "{message}");
+        assert!(
+            message.contains("long.csv:20002:3：「maybe」不是核心系統"),
+            "{message}"
+        );
     }
     let file = write(dir.path(), "inventory.csv", INVENTORY.as_bytes());
     let encoding = govsec(

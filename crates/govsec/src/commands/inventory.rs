@@ -147,7 +147,7 @@ async fn import_dictionary(args: ImportDictionaryArgs, settings: &Settings) -> R
     let mut skipped = Vec::new();
     for file in &args.files {
         let (products, skipped_here) = govsec_vulndb::read_cpe_dictionary_file(file, options)
-            .map_err(|error| Failure::Input(error.to_string()))?;
+            .map_err(|error| Failure::Input(super::vulndb_import::describe(&error, lang)))?;
         skipped.extend(skipped_here);
         chunks.push(
             products
@@ -240,7 +240,7 @@ async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failu
             .map_err(|_| input(path, Text::InventoryAliasesNotUtf8.get(lang).to_owned()))?;
         aliases
             .extend_from_toml(&path.display().to_string(), &text)
-            .map_err(|error| Failure::Input(error.to_string()))?;
+            .map_err(|error| Failure::Input(error.message(lang)))?;
     }
     let mut dictionary = ProductDictionary::from_aliases(&aliases);
     let mut learned = LearnedMappings::default();
@@ -299,7 +299,7 @@ async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failu
             .map_err(|_| input(path, Text::InventoryAliasesNotUtf8.get(lang).to_owned()))?;
         prohibited
             .extend_from_toml(&path.display().to_string(), &text, &aliases)
-            .map_err(|error| Failure::Input(error.to_string()))?;
+            .map_err(|error| Failure::Input(error.message(lang)))?;
     }
     let normaliser = Normaliser::new(aliases, dictionary, learned).with_prohibited(prohibited);
     let stdout = std::io::stdout().lock();
@@ -359,7 +359,7 @@ fn read_options(args: &NormalizeArgs, lang: Lang) -> Result<ReadOptions, Failure
             let text = String::from_utf8(read_file(path, lang)?)
                 .map_err(|_| input(path, Text::InventoryAliasesNotUtf8.get(lang).to_owned()))?;
             ColumnMapping::from_toml(&path.display().to_string(), &text)
-                .map_err(|error| Failure::Input(error.to_string()))?
+                .map_err(|error| Failure::Input(error.message(lang)))?
         }
         None => ColumnMapping::default(),
     };

@@ -63,7 +63,7 @@ fn open(
         ))
     })?;
     InventoryReader::open(&path.display().to_string(), BufReader::new(file), options)
-        .map_err(|error| ReportError::Input(error.to_string()))
+        .map_err(|error| ReportError::Input(error.message(lang)))
 }
 
 /// Reads the inventory at `path` and writes its report to `out`.
@@ -79,7 +79,7 @@ pub fn write_report(
     let mut entries = normaliser.for_inventory(reader.format());
     let mut totals = ReportTotals::default();
     for entry in reader.by_ref() {
-        let entry = entry.map_err(|error| ReportError::Input(error.to_string()))?;
+        let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
         totals.rows += 1;
         let status = STATUSES
@@ -142,7 +142,7 @@ fn write_json(
     let mut answers = RenderedAnswers::default();
     let mut first = true;
     for entry in rows.by_ref() {
-        let entry = entry.map_err(|error| ReportError::Input(error.to_string()))?;
+        let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
         let separator = if std::mem::take(&mut first) {
             "\n"
@@ -264,7 +264,7 @@ fn write_text(
     }
     let mut answers = RenderedAnswers::default();
     for entry in rows.by_ref() {
-        let entry = entry.map_err(|error| ReportError::Input(error.to_string()))?;
+        let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
         let (status, rest) = answers
             .text(&row, lang)
