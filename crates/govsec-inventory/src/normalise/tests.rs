@@ -140,6 +140,14 @@ update_words = ["update"]
 update_format = "update{}"
 
 [[product]]
+part = "a"
+vendor = "trendmicro"
+product = "officescan"
+names = ["OfficeScan Agent"]
+releases = { "12.0" = "xg" }
+build_updates = { "12.0.4345" = "sp1" }
+
+[[product]]
 part = "o"
 vendor = "qnap"
 product = "qts"
@@ -331,6 +339,24 @@ fn office_service_packs_follow_from_the_build() {
         converted(&normaliser, &named, false),
         "cpe:2.3:a:microsoft:office:2010:sp1:*:*:*:*:*:*"
     );
+}
+
+#[test]
+fn a_release_name_keeps_the_build_that_says_its_update() {
+    let normaliser = normaliser();
+    for (build, cpe) in [
+        (
+            "12.0.5698",
+            "cpe:2.3:a:trendmicro:officescan:xg:sp1:*:*:*:*:*:*",
+        ),
+        (
+            "12.0.1876",
+            "cpe:2.3:a:trendmicro:officescan:xg:*:*:*:*:*:*:*",
+        ),
+    ] {
+        let agent = entry("OfficeScan Agent", Some("趨勢科技"), Some(build));
+        assert_eq!(converted(&normaliser, &agent, false), cpe, "{build}");
+    }
 }
 
 #[test]
