@@ -122,6 +122,7 @@ product = "esxi"
 names = ["VMware ESXi"]
 update_words = ["update", "u"]
 update_format = "update_{}"
+components = 2
 
 [[product]]
 part = "a"
@@ -372,6 +373,11 @@ fn appliance_updates_in_the_version_column_follow_each_products_spelling() {
             "VMware ESXi",
             "8.0 U2",
             "cpe:2.3:o:vmware:esxi:8.0:update_2:*:*:*:*:*:*",
+        ),
+        (
+            "VMware ESXi",
+            "6.7.0 Update 3 (Build 15160138)",
+            "cpe:2.3:o:vmware:esxi:6.7:update_3:*:*:*:*:*:*",
         ),
         (
             "VMware vCenter Server Appliance",
