@@ -11,7 +11,10 @@
 //! 4. the longest phrase of the name that the alias table knows, checked against the publisher;
 //! 5. ranking against the product dictionary ([`ProductDictionary`]).
 //!
-//! The version is then resolved by the product's scheme ([`Versioning`]). Names are compared
+//! The version is then resolved by the product's scheme ([`Versioning`]) and the product's own
+//! version data in the alias table: release years and release names by build, the updates
+//! NVD names by first build (Office 2010 SP2 is 14.0.7015), how the version column writes an
+//! update ("7.0 Update 3o"), and the product NVD files some versions under. Names are compared
 //! only after folding, Chinese segmentation and translation ([`Aliases`]), so a zh-TW name or
 //! publisher never reaches the dictionary as an untranslatable token.
 

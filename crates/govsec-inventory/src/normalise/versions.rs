@@ -3,8 +3,10 @@
 //! package `1:3.0.2-0ubuntu1.10`), while NVD's CPE names use the product's public version
 //! (`1.8.0` with update `update_281`, `2016`, `3.0.2`) and, for Windows, put the release in the
 //! product name (`windows_10_22h2`, with the build as the version). Each product of the alias
-//! table says which scheme it follows; the build is always kept so that later range checks can
-//! use it.
+//! table says which scheme it follows, and may add what is particular to it (its release years
+//! by build, its updates by first build, how its version column writes an update); this module
+//! holds the rules that read those tables. The build is always kept so that later range checks
+//! can use it.
 
 use serde::{Deserialize, Serialize};
 
