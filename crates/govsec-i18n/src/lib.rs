@@ -474,6 +474,8 @@ catalogue! {
     InventoryRemarkVersionUnknown => "未說明版本，CPE 版本為任意值", "no version is stated; the CPE version is ANY";
     InventoryRemarkVersionNotUsable => "版本「{0}」無法寫入 CPE，已略去", "the version {0} cannot stand in a CPE name and was left out";
     InventoryRemarkVersionAmbiguous => "版本可對應多個版次，請選擇其一", "the version fits several releases; pick one";
+    InventoryRemarkUpdateOfBuild => "組建 {0} 屬於 NVD 所稱的更新 {1}", "build {0} belongs to the update NVD writes as {1}";
+    InventoryRemarkProductOfVersion => "NVD 將版本 {0} 列於產品 {1}", "NVD lists version {0} under the product {1}";
     InventoryRemarkPublisherDisagrees => "發行者指向另一廠商（{0}）", "the publisher names another vendor ({0})";
     InventoryRemarkUntranslated => "無法翻譯的中文字詞未參與比對：{0}", "Chinese words with no translation took no part in matching: {0}";
     InventoryRemarkNoCandidate => "產品字典中沒有相近的產品", "no product in the dictionary is close";

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::versions::Versioning;
+use super::versions::{UpdateWords, Versioning};
 use super::words::{self, COMPANY_WORDS, ChineseLexicon, NameWords, Token, TokenKind};
 use crate::InventoryError;
 
@@ -145,6 +145,16 @@ struct ProductBlock {
     version: Option<String>,
     #[serde(default)]
     releases: HashMap<String, String>,
+    #[serde(default)]
+    years: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    build_updates: HashMap<String, String>,
+    #[serde(default)]
+    update_words: Vec<String>,
+    #[serde(default)]
+    update_format: Option<String>,
+    #[serde(default)]
+    products: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +178,18 @@ pub(crate) struct ProductAlias {
     /// Release names NVD writes for version prefixes (OfficeScan 12.0 is `xg`, Oracle
     /// Database 19 is `19c`), longest prefix first.
     pub(crate) releases: Vec<(String, String)>,
+    /// The release years a build's prefix belongs to, for products NVD versions by year
+    /// (Office 15.x is 2013; 16.x is 2016, 2019, 2021 or 2024), longest prefix first.
+    pub(crate) years: Vec<(String, Vec<String>)>,
+    /// The first build of each update NVD names (Office 2010 SP2 is 14.0.7015): a later build
+    /// of the same line carries the update of the last first build it reached.
+    pub(crate) build_updates: Vec<(Vec<u64>, String)>,
+    /// How the version column writes an update ("7.0 Update 3o", "build 20231128") and how
+    /// NVD writes it in the update attribute (`update_3o`, `build_20231128`).
+    pub(crate) update_words: Option<UpdateWords>,
+    /// The CPE product NVD files some versions under (.NET Core 3.1 is `.net_core`, .NET 5 and
+    /// later `.net`), by version prefix, longest first.
+    pub(crate) products_by_version: Vec<(String, String)>,
     /// Each name's words, for ranking by similarity.
     pub(crate) names: Vec<Vec<String>>,
 }
@@ -328,17 +350,55 @@ impl Aliases {
                 }
                 self.packages.insert(package, index);
             }
+            let mut build_updates = Vec::new();
+            for (build, update) in block.build_updates {
+                let parts: Option<Vec<u64>> = build.split('.').map(|p| p.parse().ok()).collect();
+                match parts {
+                    Some(parts) if parts.len() >= 2 && !update.trim().is_empty() => {
+                        build_updates.push((parts, update.trim().to_ascii_lowercase()));
+                    }
+                    _ => {
+                        return Err(error(format!(
+                            "{key}: build_updates needs dotted builds of two parts or more and \
+                             an update, not {build:?} = {update:?}"
+                        )));
+                    }
+                }
+            }
+            build_updates.sort();
+            let update_words = match (block.update_words.is_empty(), block.update_format) {
+                (true, None) => None,
+                (false, Some(format)) if format.contains("{}") => Some(UpdateWords {
+                    words: block
+                        .update_words
+                        .iter()
+                        .map(|w| w.trim().to_ascii_lowercase())
+                        .collect(),
+                    format: format.to_ascii_lowercase(),
+                }),
+                _ => {
+                    return Err(error(format!(
+                        "{key}: update_words and update_format go together, and the format \
+                         holds {{}} where the update goes"
+                    )));
+                }
+            };
+            for product in block.products.values() {
+                if ProductKey::new(block.part, &block.vendor, product).is_none() {
+                    return Err(error(format!("{key}: {product:?} is not a CPE product")));
+                }
+            }
             self.by_key.entry(key.clone()).or_insert(index);
             self.products.push(ProductAlias {
                 key,
                 versioning: block.versioning,
                 components: block.components.filter(|&n| n > 0),
                 fixed_version: block.version.filter(|v| !v.trim().is_empty()),
-                releases: {
-                    let mut releases: Vec<(String, String)> = block.releases.into_iter().collect();
-                    releases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-                    releases
-                },
+                releases: longest_prefix_first(block.releases),
+                years: longest_prefix_first(block.years),
+                build_updates,
+                update_words,
+                products_by_version: longest_prefix_first(block.products),
                 names,
             });
         }
@@ -423,6 +483,14 @@ impl Aliases {
             .map(|t| t.text.clone())
             .collect()
     }
+}
+
+/// A table keyed by version prefix, ordered so that the first prefix a version has is the
+/// most specific one (Exchange 15.2 before 15).
+fn longest_prefix_first<T: Ord>(table: HashMap<String, T>) -> Vec<(String, T)> {
+    let mut table: Vec<(String, T)> = table.into_iter().collect();
+    table.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+    table
 }
 
 fn company_stripped(tokens: Vec<Token>) -> Vec<Token> {
@@ -534,6 +602,11 @@ en = "antivirus"
             "[[product]]\npart = \"x\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]",
             "[[product]]\npart = \"a\"\nvendor = \"a b\"\nproduct = \"b\"\nnames = [\"B\"]",
             "[[vendor]]\nvendor = \"a\"\nnames = []\nunknown = 1",
+            "[[product]]\npart = \"a\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]\nbuild_updates = { \"7015\" = \"sp2\" }",
+            "[[product]]\npart = \"a\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]\nbuild_updates = { \"14.x\" = \"sp2\" }",
+            "[[product]]\npart = \"a\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]\nupdate_words = [\"update\"]",
+            "[[product]]\npart = \"a\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]\nupdate_words = [\"u\"]\nupdate_format = \"update\"",
+            "[[product]]\npart = \"a\"\nvendor = \"a\"\nproduct = \"b\"\nnames = [\"B\"]\nproducts = { \"3\" = \"b c\" }",
             "not toml",
         ] {
             let error = Aliases::from_toml("mine.toml", text)

@@ -11,7 +11,10 @@
 //! 4. the longest phrase of the name that the alias table knows, checked against the publisher;
 //! 5. ranking against the product dictionary ([`ProductDictionary`]).
 //!
-//! The version is then resolved by the product's scheme ([`Versioning`]). Names are compared
+//! The version is then resolved by the product's scheme ([`Versioning`]) and the product's own
+//! version data in the alias table: release years and release names by build, the updates
+//! NVD names by first build (Office 2010 SP2 is 14.0.7015), how the version column writes an
+//! update ("7.0 Update 3o"), and the product NVD files some versions under. Names are compared
 //! only after folding, Chinese segmentation and translation ([`Aliases`]), so a zh-TW name or
 //! publisher never reaches the dictionary as an untranslatable token.
 
@@ -33,6 +36,7 @@ pub use ranking::{DictionarySource, ProductDictionary};
 pub use versions::{VersionSource, Versioning};
 
 use crate::{Inventory, InventoryEntry, InventoryFormat, SourceLocation};
+use aliases::PhraseMatch;
 use versions::{ResolvedVersion, VersionInput};
 use words::{EDITION_WORDS, Token, TokenKind};
 
@@ -152,6 +156,21 @@ pub enum Remark {
     },
     /// The version allows several releases; each is a candidate.
     VersionAmbiguous,
+    /// The build falls in an update NVD names (Office 14.0.7015 is SP2), so the CPE's update
+    /// says it.
+    UpdateOfBuild {
+        /// The build as found.
+        build: String,
+        /// The update NVD writes for it.
+        update: String,
+    },
+    /// NVD files this version under another product name (.NET Core 3.1 is `.net_core`).
+    ProductOfVersion {
+        /// The version.
+        version: String,
+        /// The CPE product NVD uses for it.
+        product: String,
+    },
     /// The publisher names another vendor than the product found.
     PublisherDisagrees {
         /// The vendor the publisher names.
@@ -808,13 +827,37 @@ impl Normaliser {
             .filter(|t| !EDITION_WORDS.contains(&t.text.as_str()))
             .cloned()
             .collect();
+        // A version written inside the name ("Microsoft .NET 8.0.1 - Windows Server Hosting")
+        // does not split the phrase either; it is kept aside for the version. The phrase found
+        // across it is used unless its words after the version are a phrase of their own:
+        // "Python 3.10.11 pip Bootstrap" is Python's installer part for pip, two names with a
+        // version between, not the one name "Python pip".
+        let (bare, inner_versions): (Vec<Token>, Vec<Token>) = plain
+            .iter()
+            .cloned()
+            .partition(|t| t.kind != TokenKind::Version);
+        let positions: Vec<usize> = (0..plain.len())
+            .filter(|&i| plain[i].kind != TokenKind::Version)
+            .collect();
         let with_editions = self.aliases.longest_phrase(&words.words);
         let without_editions = self.aliases.longest_phrase(&plain);
-        let (found, sequence) = match (with_editions, without_editions) {
-            (Some(a), Some(b)) if b.end - b.start > a.end - a.start => (Some(b), &plain),
-            (Some(a), _) => (Some(a), &words.words),
-            (None, b) => (b, &plain),
-        };
+        let without_versions = self
+            .aliases
+            .longest_phrase(&bare)
+            .filter(|found| !self.joins_two_names(&plain, &positions, found));
+        let length = |found: &Option<PhraseMatch>| found.as_ref().map_or(0, |f| f.end - f.start);
+        let (found, sequence, set_aside) =
+            if length(&without_versions) > length(&with_editions).max(length(&without_editions)) {
+                (without_versions, &bare, inner_versions.as_slice())
+            } else {
+                match (with_editions, without_editions) {
+                    (Some(a), Some(b)) if b.end - b.start > a.end - a.start => {
+                        (Some(b), &plain, &[][..])
+                    }
+                    (Some(a), _) => (Some(a), &words.words, &[][..]),
+                    (None, b) => (b, &plain, &[][..]),
+                }
+            };
         if let Some(found) = found {
             let alias = &self.aliases.products[found.product];
             // Distributions repackage upstream software under their own name: Red Hat as the
@@ -867,6 +910,7 @@ impl Normaliser {
             let rest: Vec<Token> = sequence[..found.start]
                 .iter()
                 .chain(&sequence[found.end..])
+                .chain(set_aside)
                 .cloned()
                 .collect();
             let mut decided = self.decide(
@@ -975,6 +1019,27 @@ impl Normaliser {
         decided
     }
 
+    /// Whether a phrase found in `bare` (the name's words without versions) has, after the last
+    /// version it spans in `plain` (the words with them), words that are a phrase of the table
+    /// on their own. `positions` gives each bare word's index in `plain`.
+    fn joins_two_names(&self, plain: &[Token], positions: &[usize], found: &PhraseMatch) -> bool {
+        let (first, last) = (positions[found.start], positions[found.end - 1]);
+        let Some(version) = (first..last)
+            .rev()
+            .find(|&i| plain[i].kind == TokenKind::Version)
+        else {
+            return false;
+        };
+        let tail: Vec<Token> = plain[version..=last]
+            .iter()
+            .filter(|t| t.kind != TokenKind::Version)
+            .cloned()
+            .collect();
+        self.aliases
+            .longest_phrase(&tail)
+            .is_some_and(|part| part.start == 0 && part.end == tail.len())
+    }
+
     fn add_ranked(
         &self,
         decided: &mut Normalisation,
@@ -1028,6 +1093,7 @@ impl Normaliser {
         method: Method,
         mut remarks: Vec<Remark>,
     ) -> Normalisation {
+        let alias = self.aliases.product_by_key(key);
         let mut resolved = versions::resolve(
             versioning,
             &VersionInput {
@@ -1035,22 +1101,40 @@ impl Normaliser {
                 name_words: context.words,
                 package: context.package,
                 product: &key.product,
+                years: alias.map_or(&[], |a| a.years.as_slice()),
             },
         );
-        let alias = self.aliases.product_by_key(key);
+        if let (Some(spelling), Some(field)) =
+            (alias.and_then(|a| a.update_words.as_ref()), context.field)
+            && let Some((version, update)) = versions::written_update(field, spelling)
+        {
+            resolved.build = versions::leading_version(field).filter(|b| *b != version);
+            resolved.version = Some(version);
+            resolved.update = Some(update);
+            resolved.source = VersionSource::VersionField;
+        }
         if let Some(fixed) = alias.and_then(|a| a.fixed_version.clone()) {
             resolved.build = resolved.version.take().or(resolved.build.take());
             resolved.version = Some(fixed);
             resolved.alternatives.clear();
         }
-        if let (Some(alias), Some(version)) = (alias, resolved.version.clone()) {
-            let named = alias.releases.iter().find(|(prefix, _)| {
-                version == *prefix || version.starts_with(&format!("{prefix}."))
+        if let (Some(alias), Some(version)) = (alias, resolved.version.clone())
+            && let Some(release) = versions::by_prefix(&alias.releases, &version)
+        {
+            resolved.build = Some(version);
+            resolved.version = Some(release.clone());
+        }
+        if let Some(alias) = alias
+            && resolved.update.is_none()
+            && let Some(build) = resolved.build.clone().or(resolved.version.clone())
+            && let Some(update) = versions::update_of_build(&alias.build_updates, &build)
+            && build_fits_release(alias, &build, resolved.version.as_deref())
+        {
+            remarks.push(Remark::UpdateOfBuild {
+                build,
+                update: update.clone(),
             });
-            if let Some((_, release)) = named {
-                resolved.build = Some(version);
-                resolved.version = Some(release.clone());
-            }
+            resolved.update = Some(update);
         }
         let components = alias.and_then(|a| a.components);
         if let (Some(limit), Some(version)) = (components, resolved.version.as_mut()) {
@@ -1058,6 +1142,16 @@ impl Normaliser {
             if parts.len() > limit {
                 *version = parts[..limit].join(".");
             }
+        }
+        if let (Some(alias), Some(version)) = (alias, resolved.version.as_deref())
+            && resolved.product.is_none()
+            && let Some(product) = versions::by_prefix(&alias.products_by_version, version)
+        {
+            remarks.push(Remark::ProductOfVersion {
+                version: version.to_owned(),
+                product: product.clone(),
+            });
+            resolved.product = Some(product.clone());
         }
         let mut candidates = Vec::new();
         let mut confidence = confidence;
@@ -1134,6 +1228,16 @@ impl Normaliser {
             remarks,
             prohibited: None,
         }
+    }
+}
+
+/// Whether a build can carry an update of the release the name states: Office 14.0.7015 is
+/// SP2 of 2010, not of a "2013" the name says (the entry is then inconsistent and the update is
+/// left open rather than guessed).
+fn build_fits_release(alias: &aliases::ProductAlias, build: &str, release: Option<&str>) -> bool {
+    match (versions::by_prefix(&alias.years, build), release) {
+        (Some(years), Some(release)) => years.iter().any(|y| y == release),
+        _ => true,
     }
 }
 

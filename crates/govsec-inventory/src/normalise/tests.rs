@@ -24,6 +24,8 @@ vendor = "microsoft"
 product = "office"
 names = ["Microsoft Office", "Office"]
 versioning = "year"
+years = { "14" = ["2010"], "15" = ["2013"], "16" = ["2016", "2019", "2021", "2024"] }
+build_updates = { "14.0.6029" = "sp1", "14.0.7015" = "sp2", "15.0.4569" = "sp1" }
 
 [[product]]
 part = "o"
@@ -85,6 +87,74 @@ part = "a"
 vendor = "microsoft"
 product = "edge_chromium"
 names = ["Microsoft Edge", "Edge"]
+
+[[product]]
+part = "a"
+vendor = "microsoft"
+product = ".net"
+names = ["Microsoft .NET Runtime", "Microsoft .NET"]
+components = 3
+products = { "3" = ".net_core" }
+
+[[product]]
+part = "a"
+vendor = "microsoft"
+product = "asp.net_core"
+names = ["Microsoft ASP.NET Core", "Microsoft .NET Windows Server Hosting"]
+components = 3
+
+[[product]]
+part = "a"
+vendor = "python"
+product = "python"
+names = ["Python"]
+
+[[product]]
+part = "a"
+vendor = "pypa"
+product = "pip"
+names = ["pip", "Python pip"]
+
+[[product]]
+part = "o"
+vendor = "vmware"
+product = "esxi"
+names = ["VMware ESXi"]
+update_words = ["update", "u"]
+update_format = "update_{}"
+components = 2
+
+[[product]]
+part = "a"
+vendor = "vmware"
+product = "vcenter_server"
+names = ["VMware vCenter Server Appliance"]
+update_words = ["update", "u"]
+update_format = "update{}"
+
+[[product]]
+part = "a"
+vendor = "synology"
+product = "diskstation_manager"
+names = ["Synology DiskStation Manager"]
+update_words = ["update"]
+update_format = "update{}"
+
+[[product]]
+part = "a"
+vendor = "trendmicro"
+product = "officescan"
+names = ["OfficeScan Agent"]
+releases = { "12.0" = "xg" }
+build_updates = { "12.0.4345" = "sp1" }
+
+[[product]]
+part = "o"
+vendor = "qnap"
+product = "qts"
+names = ["QNAP QTS"]
+update_words = ["build"]
+update_format = "build_{}"
 
 [[term]]
 zh = "防毒"
@@ -201,6 +271,199 @@ fn java_office_and_windows_versions_follow_nvd() {
             .candidates
             .iter()
             .any(|c| c.cpe == "cpe:2.3:a:microsoft:office:2019:*:*:*:*:*:*:*"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn office_service_packs_follow_from_the_build() {
+    let normaliser = normaliser();
+    for (name, build, cpe) in [
+        (
+            "Microsoft Office Professional Plus 2010",
+            "14.0.7015.1000",
+            "cpe:2.3:a:microsoft:office:2010:sp2:*:*:*:*:*:*",
+        ),
+        (
+            "Microsoft Office 2010",
+            "14.0.6129.5000",
+            "cpe:2.3:a:microsoft:office:2010:sp1:*:*:*:*:*:*",
+        ),
+        (
+            "Microsoft Office 專業增強版 2013",
+            "15.0.4569.1506",
+            "cpe:2.3:a:microsoft:office:2013:sp1:*:*:*:*:*:*",
+        ),
+        (
+            "Microsoft Office 2013",
+            "15.0.4420.1017",
+            "cpe:2.3:a:microsoft:office:2013:*:*:*:*:*:*:*",
+        ),
+        (
+            "Microsoft Office",
+            "14.0.7268.5000",
+            "cpe:2.3:a:microsoft:office:2010:sp2:*:*:*:*:*:*",
+        ),
+        // A build of another release than the name's leaves the update open.
+        (
+            "Microsoft Office 2013",
+            "14.0.7015.1000",
+            "cpe:2.3:a:microsoft:office:2013:*:*:*:*:*:*:*",
+        ),
+    ] {
+        let office = entry(name, Some("Microsoft Corporation"), Some(build));
+        assert_eq!(
+            converted(&normaliser, &office, false),
+            cpe,
+            "{name} {build}"
+        );
+    }
+    let office = entry(
+        "Microsoft Office 2010",
+        Some("Microsoft Corporation"),
+        Some("14.0.7015.1000"),
+    );
+    let found = normaliser.normalise_entry(&office, false);
+    assert!(
+        found.remarks.contains(&Remark::UpdateOfBuild {
+            build: "14.0.7015.1000".to_owned(),
+            update: "sp2".to_owned(),
+        }),
+        "{found:#?}"
+    );
+    let named = entry(
+        "Microsoft Office 2010 Service Pack 1",
+        None,
+        Some("14.0.7015.1000"),
+    );
+    assert_eq!(
+        converted(&normaliser, &named, false),
+        "cpe:2.3:a:microsoft:office:2010:sp1:*:*:*:*:*:*"
+    );
+}
+
+#[test]
+fn a_release_name_keeps_the_build_that_says_its_update() {
+    let normaliser = normaliser();
+    for (build, cpe) in [
+        (
+            "12.0.5698",
+            "cpe:2.3:a:trendmicro:officescan:xg:sp1:*:*:*:*:*:*",
+        ),
+        (
+            "12.0.1876",
+            "cpe:2.3:a:trendmicro:officescan:xg:*:*:*:*:*:*:*",
+        ),
+    ] {
+        let agent = entry("OfficeScan Agent", Some("趨勢科技"), Some(build));
+        assert_eq!(converted(&normaliser, &agent, false), cpe, "{build}");
+    }
+}
+
+#[test]
+fn appliance_updates_in_the_version_column_follow_each_products_spelling() {
+    let normaliser = normaliser();
+    for (name, version, cpe) in [
+        (
+            "VMware ESXi",
+            "7.0 Update 3o (22348816)",
+            "cpe:2.3:o:vmware:esxi:7.0:update_3o:*:*:*:*:*:*",
+        ),
+        (
+            "VMware ESXi",
+            "8.0 U2",
+            "cpe:2.3:o:vmware:esxi:8.0:update_2:*:*:*:*:*:*",
+        ),
+        (
+            "VMware ESXi",
+            "6.7.0 Update 3 (Build 15160138)",
+            "cpe:2.3:o:vmware:esxi:6.7:update_3:*:*:*:*:*:*",
+        ),
+        (
+            "VMware vCenter Server Appliance",
+            "7.0.3.01700 (7.0 U3n)",
+            "cpe:2.3:a:vmware:vcenter_server:7.0:update3n:*:*:*:*:*:*",
+        ),
+        (
+            "Synology DiskStation Manager",
+            "7.2.1-69057 Update 4",
+            "cpe:2.3:a:synology:diskstation_manager:7.2.1-69057:update4:*:*:*:*:*:*",
+        ),
+        (
+            "QNAP QTS",
+            "5.1.4.2596 build 20231128",
+            "cpe:2.3:o:qnap:qts:5.1.4.2596:build_20231128:*:*:*:*:*:*",
+        ),
+        (
+            "QNAP QTS",
+            "5.1.4.2596",
+            "cpe:2.3:o:qnap:qts:5.1.4.2596:*:*:*:*:*:*:*",
+        ),
+    ] {
+        let appliance = entry(name, None, Some(version));
+        assert_eq!(converted(&normaliser, &appliance, false), cpe, "{version}");
+    }
+    let vcenter = entry(
+        "VMware vCenter Server Appliance",
+        None,
+        Some("7.0.3.01700 (7.0 U3n)"),
+    );
+    let found = normaliser.normalise_entry(&vcenter, false);
+    assert_eq!(found.build.as_deref(), Some("7.0.3.01700"));
+    assert_eq!(found.version_source, VersionSource::VersionField);
+}
+
+#[test]
+fn dotnet_releases_and_the_hosting_bundle_take_nvds_product_names() {
+    let normaliser = normaliser();
+    let core = entry(
+        "Microsoft .NET Runtime - 3.1.32 (x64)",
+        Some("Microsoft Corporation"),
+        Some("3.1.32.31915"),
+    );
+    assert_eq!(
+        converted(&normaliser, &core, false),
+        "cpe:2.3:a:microsoft:.net_core:3.1.32:*:*:*:*:*:*:*"
+    );
+    let found = normaliser.normalise_entry(&core, false);
+    assert!(
+        found.remarks.contains(&Remark::ProductOfVersion {
+            version: "3.1.32".to_owned(),
+            product: ".net_core".to_owned(),
+        }),
+        "{found:#?}"
+    );
+    let modern = entry(
+        "Microsoft .NET Runtime - 8.0.1 (x64)",
+        Some("Microsoft Corporation"),
+        Some("8.0.1.23601"),
+    );
+    assert_eq!(
+        converted(&normaliser, &modern, false),
+        "cpe:2.3:a:microsoft:.net:8.0.1:*:*:*:*:*:*:*"
+    );
+    let hosting = entry(
+        "Microsoft .NET 8.0.1 - Windows Server Hosting",
+        Some("微軟"),
+        Some("8.0.1.23601"),
+    );
+    assert_eq!(
+        converted(&normaliser, &hosting, false),
+        "cpe:2.3:a:microsoft:asp.net_core:8.0.1:*:*:*:*:*:*:*"
+    );
+    // Words after the version that name a product of their own are a part of the product
+    // before the version, not one phrase with it.
+    let pip = entry(
+        "Python 3.10.11 pip Bootstrap (64-bit)",
+        None,
+        Some("3.10.11150.0"),
+    );
+    let found = normaliser.normalise_entry(&pip, false);
+    assert!(
+        found
+            .candidates
+            .first()
+            .is_some_and(|c| c.cpe.starts_with("cpe:2.3:a:python:python:")),
         "{found:#?}"
     );
 }

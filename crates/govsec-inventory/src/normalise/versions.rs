@@ -3,8 +3,10 @@
 //! package `1:3.0.2-0ubuntu1.10`), while NVD's CPE names use the product's public version
 //! (`1.8.0` with update `update_281`, `2016`, `3.0.2`) and, for Windows, put the release in the
 //! product name (`windows_10_22h2`, with the build as the version). Each product of the alias
-//! table says which scheme it follows; the build is always kept so that later range checks can
-//! use it.
+//! table says which scheme it follows, and may add what is particular to it (its release years
+//! by build, its updates by first build, how its version column writes an update); this module
+//! holds the rules that read those tables. The build is always kept so that later range checks
+//! can use it.
 
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +76,92 @@ pub(crate) struct VersionInput<'a> {
     pub(crate) package: bool,
     /// The CPE product the entry was matched to.
     pub(crate) product: &'a str,
+    /// The product's release years by build prefix, longest prefix first (alias table
+    /// `years`).
+    pub(crate) years: &'a [(String, Vec<String>)],
+}
+
+/// How a product's version column writes an update, from the alias table's `update_words`
+/// and `update_format`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UpdateWords {
+    /// The words that introduce the update, lowercase ("update", "u", "build").
+    pub(crate) words: Vec<String>,
+    /// How NVD writes the update, `{}` standing for its value (`update_{}`, `build_{}`).
+    pub(crate) format: String,
+}
+
+/// Whether `version` is `prefix` or starts with it followed by a dot (`12.0.6010` has `12.0`
+/// and `12`, not `1`).
+pub(crate) fn has_prefix(version: &str, prefix: &str) -> bool {
+    version
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The value of the first prefix of a table (longest prefix first) that `version` has.
+pub(crate) fn by_prefix<'t, T>(table: &'t [(String, T)], version: &str) -> Option<&'t T> {
+    table
+        .iter()
+        .find(|(prefix, _)| has_prefix(version, prefix))
+        .map(|(_, value)| value)
+}
+
+/// The update NVD names for a build, from the first builds of the product's updates (Office
+/// 2010: SP1 14.0.6029, SP2 14.0.7015). A build belongs to the line of a first build when all
+/// parts but the last are equal, and to its update when the last part is reached; the latest
+/// update reached wins, since a patched build (14.0.7268) still is SP2 until SP3 ships.
+pub(crate) fn update_of_build(first_builds: &[(Vec<u64>, String)], build: &str) -> Option<String> {
+    let parts = numbers(build.split(['-', '+', ' ']).next().unwrap_or(build));
+    first_builds
+        .iter()
+        .filter(|(first, _)| {
+            let (last, line) = first.split_last().expect("two parts or more");
+            parts.len() >= first.len() && parts[..line.len()] == *line && parts[line.len()] >= *last
+        })
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, update)| update.clone())
+}
+
+/// An update written in a version column with one of the product's words, glued or apart:
+/// "7.0 Update 3o (22348816)", "7.0.3.01700 (7.0 U3n)", "5.1.4.2596 build 20231128". NVD writes
+/// such products with the version stated just before the update, whole (Synology's
+/// `7.2.1-69057`), and the update in the product's own spelling (`update_3o` for ESXi,
+/// `update3n` for vCenter, `build_20231128` for QTS). Returns the version and the update.
+pub(crate) fn written_update(field: &str, spelling: &UpdateWords) -> Option<(String, String)> {
+    let tokens: Vec<&str> = field
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ';'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let update_value = |text: &str| {
+        (text.starts_with(|c: char| c.is_ascii_digit())
+            && text.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| text.to_ascii_lowercase())
+    };
+    let is_version = |text: &str| {
+        text.starts_with(|c: char| c.is_ascii_digit())
+            && text.contains('.')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    };
+    for (index, token) in tokens.iter().enumerate().skip(1) {
+        let lower = token.to_ascii_lowercase();
+        let value = spelling.words.iter().find_map(|word| {
+            if lower == *word {
+                tokens.get(index + 1).and_then(|next| update_value(next))
+            } else {
+                lower.strip_prefix(word.as_str()).and_then(update_value)
+            }
+        });
+        if let Some(value) = value
+            && is_version(tokens[index - 1])
+        {
+            let version = tokens[index - 1].to_ascii_lowercase();
+            return Some((version, spelling.format.replace("{}", &value)));
+        }
+    }
+    None
 }
 
 /// Resolves the version of an entry under a scheme.
@@ -298,9 +386,7 @@ fn java_version(input: &VersionInput<'_>) -> ResolvedVersion {
         .flatten();
     let input = &VersionInput {
         field: upstream_field.as_deref().or(input.field),
-        name_words: input.name_words,
-        package: input.package,
-        product: input.product,
+        ..*input
     };
     let legacy = |major: u64, update: Option<u64>, source| ResolvedVersion {
         version: Some(format!("1.{major}.0")),
@@ -378,44 +464,10 @@ fn java_version(input: &VersionInput<'_>) -> ResolvedVersion {
     dotted(input)
 }
 
-/// Release years of products whose installers register only a build, keyed by product and the
-/// build's first one or two numbers. Office 16.0 is shared by 2016, 2019, 2021 and 2024, so it
-/// stays ambiguous unless the name says the year.
-fn years_of_build(product: &str, major: u64, minor: u64) -> &'static [&'static str] {
-    let office = matches!(
-        product,
-        "office"
-            | "word"
-            | "excel"
-            | "powerpoint"
-            | "outlook"
-            | "access"
-            | "visio"
-            | "project"
-            | "publisher"
-            | "onenote"
-    );
-    match (product, major, minor) {
-        (_, 16, _) if office => &["2016", "2019", "2021", "2024"],
-        (_, 15, _) if office => &["2013"],
-        (_, 14, _) if office => &["2010"],
-        (_, 12, _) if office => &["2007"],
-        ("sql_server", 16, _) => &["2022"],
-        ("sql_server", 15, _) => &["2019"],
-        ("sql_server", 14, _) => &["2017"],
-        ("sql_server", 13, _) => &["2016"],
-        ("sql_server", 12, _) => &["2014"],
-        ("sql_server", 11, _) => &["2012"],
-        ("exchange_server", 15, 2) => &["2019"],
-        ("exchange_server", 15, 1) => &["2016"],
-        ("exchange_server", 15, 0) => &["2013"],
-        ("exchange_server", 14, _) => &["2010"],
-        ("visual_studio", 17, _) => &["2022"],
-        ("visual_studio", 16, _) => &["2019"],
-        ("visual_studio", 15, _) => &["2017"],
-        ("visual_studio", 14, _) => &["2015"],
-        _ => &[],
-    }
+/// The release years of a build, from the product's `years` table (Office 16.0 is shared by
+/// 2016, 2019, 2021 and 2024, so it stays ambiguous unless the name says the year).
+fn years_of_build<'t>(years: &'t [(String, Vec<String>)], build: &str) -> &'t [String] {
+    by_prefix(years, build).map_or(&[], Vec::as_slice)
 }
 
 fn is_year(text: &str) -> bool {
@@ -508,21 +560,20 @@ fn year_version(input: &VersionInput<'_>) -> ResolvedVersion {
         if is_year(field.trim()) {
             return found(field.trim().to_owned(), VersionSource::VersionField);
         }
-        let parts = numbers(field);
-        if let [major, minor, ..] = parts.as_slice() {
-            let years = years_of_build(input.product, *major, *minor);
+        if let Some(build) = build.as_deref() {
+            let years = years_of_build(input.years, build);
             if let [only] = years {
                 return ResolvedVersion {
-                    version: Some((*only).to_owned()),
-                    build,
+                    version: Some(only.clone()),
+                    build: Some(build.to_owned()),
                     source: VersionSource::Build,
                     ..ResolvedVersion::default()
                 };
             }
             if !years.is_empty() {
                 return ResolvedVersion {
-                    build,
-                    alternatives: years.iter().map(|y| (*y).to_owned()).collect(),
+                    build: Some(build.to_owned()),
+                    alternatives: years.to_vec(),
                     source: VersionSource::Build,
                     ..ResolvedVersion::default()
                 };
@@ -707,6 +758,28 @@ mod tests {
     use super::*;
     use crate::normalise::words::{ChineseLexicon, sort_words, tokenize};
 
+    /// Release years by build as the alias table gives them for Office and SQL Server.
+    fn years_of(product: &str) -> Vec<(String, Vec<String>)> {
+        let table: &[(&str, &[&str])] = match product {
+            "office" => &[
+                ("16", &["2016", "2019", "2021", "2024"]),
+                ("15", &["2013"]),
+                ("14", &["2010"]),
+            ],
+            "sql_server" => &[("15", &["2019"]), ("16", &["2022"])],
+            _ => &[],
+        };
+        table
+            .iter()
+            .map(|(prefix, years)| {
+                (
+                    (*prefix).to_owned(),
+                    years.iter().map(|y| (*y).to_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
     fn resolve_text(
         scheme: Versioning,
         product: &str,
@@ -721,6 +794,7 @@ mod tests {
                 name_words: &words,
                 package: false,
                 product,
+                years: &years_of(product),
             },
         )
     }
@@ -887,6 +961,82 @@ mod tests {
     }
 
     #[test]
+    fn builds_carry_the_latest_update_they_reached_in_their_line() {
+        let first_builds = vec![
+            (vec![14, 0, 6029], "sp1".to_owned()),
+            (vec![14, 0, 7015], "sp2".to_owned()),
+            (vec![15, 0, 4569], "sp1".to_owned()),
+        ];
+        for (build, update) in [
+            ("14.0.7015.1000", Some("sp2")),
+            ("14.0.7268.5000", Some("sp2")),
+            ("14.0.6029", Some("sp1")),
+            ("14.0.4763.1000", None),
+            ("15.0.4569.1506", Some("sp1")),
+            ("15.0.4420.1017", None),
+            ("16.0.4266.1001", None),
+            ("14", None),
+        ] {
+            assert_eq!(
+                update_of_build(&first_builds, build).as_deref(),
+                update,
+                "{build}"
+            );
+        }
+    }
+
+    #[test]
+    fn updates_written_in_the_version_column_with_the_products_words() {
+        let esxi = UpdateWords {
+            words: vec!["update".to_owned(), "u".to_owned()],
+            format: "update_{}".to_owned(),
+        };
+        let qts = UpdateWords {
+            words: vec!["build".to_owned()],
+            format: "build_{}".to_owned(),
+        };
+        let written = |field: &str, spelling: &UpdateWords| written_update(field, spelling);
+        assert_eq!(
+            written("7.0 Update 3o (22348816)", &esxi),
+            Some(("7.0".to_owned(), "update_3o".to_owned()))
+        );
+        assert_eq!(
+            written("7.0.3.01700 (7.0 U3n)", &esxi),
+            Some(("7.0".to_owned(), "update_3n".to_owned()))
+        );
+        assert_eq!(
+            written("7.2.1-69057 Update 4", &esxi),
+            Some(("7.2.1-69057".to_owned(), "update_4".to_owned()))
+        );
+        assert_eq!(
+            written("5.1.4.2596 build 20231128", &qts),
+            Some(("5.1.4.2596".to_owned(), "build_20231128".to_owned()))
+        );
+        // No version before the word, no value after it, or a word that only starts with one
+        // of the product's words: nothing is taken.
+        assert_eq!(written("Update 3", &esxi), None);
+        assert_eq!(written("7.0 Update", &esxi), None);
+        assert_eq!(written("7.0 Ultimate", &esxi), None);
+        assert_eq!(written("5.1.4.2596", &qts), None);
+    }
+
+    #[test]
+    fn prefixes_end_at_a_dot() {
+        assert!(has_prefix("12.0.6010", "12.0"));
+        assert!(has_prefix("12.0.6010", "12"));
+        assert!(has_prefix("12", "12"));
+        assert!(!has_prefix("12.0.6010", "1"));
+        assert!(!has_prefix("120.1", "12"));
+        let years = vec![
+            ("15.2".to_owned(), vec!["2019".to_owned()]),
+            ("15".to_owned(), vec!["2013".to_owned()]),
+        ];
+        assert_eq!(years_of_build(&years, "15.2.1258.12"), ["2019"]);
+        assert_eq!(years_of_build(&years, "15.0.1497.2"), ["2013"]);
+        assert!(years_of_build(&years, "14.3.513.0").is_empty());
+    }
+
+    #[test]
     fn openssh_portable_releases_split_into_version_and_update() {
         let words = Vec::new();
         let resolved = resolve(
@@ -896,6 +1046,7 @@ mod tests {
                 name_words: &words,
                 package: true,
                 product: "openssh",
+                years: &[],
             },
         );
         assert_eq!(resolved.version.as_deref(), Some("9.2"));

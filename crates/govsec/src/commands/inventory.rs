@@ -432,6 +432,12 @@ pub(crate) fn remark_text(remark: &Remark, lang: Lang) -> String {
             Text::InventoryRemarkVersionNotUsable.fill(lang, &[version])
         }
         Remark::VersionAmbiguous => Text::InventoryRemarkVersionAmbiguous.get(lang).to_owned(),
+        Remark::UpdateOfBuild { build, update } => {
+            Text::InventoryRemarkUpdateOfBuild.fill(lang, &[build, update])
+        }
+        Remark::ProductOfVersion { version, product } => {
+            Text::InventoryRemarkProductOfVersion.fill(lang, &[version, product])
+        }
         Remark::PublisherDisagrees { publisher_vendor } => {
             Text::InventoryRemarkPublisherDisagrees.fill(lang, &[publisher_vendor])
         }
