@@ -373,6 +373,13 @@ catalogue! {
     VerdictMatched => "符合", "matched";
     VerdictNotMatched => "不符合", "not matched";
 
+    VulndbNetworkProblem => "{0}（{1}）", "{0} ({1})";
+    VulndbNetworkRefused => "對方拒絕連線：該位址沒有服務在接聽", "the connection was refused: nothing listens at that address";
+    VulndbNetworkReset => "連線中途被切斷", "the connection was cut";
+    VulndbNetworkTimedOut => "連線逾時", "the connection timed out";
+    VulndbNetworkTls => "TLS 交握失敗：伺服器憑證不受信任或不符", "the TLS handshake failed: the server's certificate is not trusted or does not match";
+    VulndbNetworkName => "找不到伺服器名稱（DNS）", "the server's name was not found (DNS)";
+    VulndbNetworkOther => "網路錯誤", "network error";
     VulndbNothingReceived => "{0} 秒內未收到任何資料", "nothing received for {0} s";
     VulndbAnswerTooLarge => "回應超過 {0} 位元組", "the answer is longer than {0} bytes";
     VulndbConnectionEnded => "連線在收到 {1} 位元組中的 {0} 位元組後中斷", "the connection ended after {0} of {1} bytes";

@@ -857,6 +857,35 @@ async fn a_download_broken_halfway_resumes_with_a_range_request() {
 }
 
 #[tokio::test]
+async fn an_unreachable_source_is_explained_in_the_users_language() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let source = format!("http://127.0.0.1:{port}");
+    let data_dir = tempfile::tempdir().unwrap();
+    for db in every_backend().await {
+        for (lang, expected) in [
+            ("zh-TW", "對方拒絕連線"),
+            ("en", "the connection was refused"),
+        ] {
+            let output = govsec_in(
+                &db,
+                data_dir.path(),
+                lang,
+                &["vulndb", "update", "--source", &source, "--years", "2021"],
+            );
+            assert!(!output.status.success());
+            let message = stderr(&output);
+            assert!(message.contains(&source), "{message}");
+            assert!(message.contains(expected), "{lang}: {message}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn file_flags_without_nvd_files_are_refused_not_ignored() {
     for db in every_backend().await {
         for args in [

@@ -347,7 +347,8 @@ impl Downloader {
                 .await
                 .map_err(|_| self.failed(url, &self.nothing_received()))?;
             let Some(frame) = frame else { break };
-            let frame = frame.map_err(|error| self.failed(url, &error.to_string()))?;
+            let frame =
+                frame.map_err(|error| self.failed(url, &network_problem(&error, self.lang)))?;
             if let Ok(data) = frame.into_data() {
                 if text.len() + data.len() > MAX_SMALL_BYTES {
                     return Err(self.failed(
@@ -439,7 +440,8 @@ impl Downloader {
                 .await
                 .map_err(|_| Attempt::Interrupted(self.nothing_received()))?;
             let Some(frame) = frame else { break };
-            let frame = frame.map_err(|error| Attempt::Interrupted(error.to_string()))?;
+            let frame =
+                frame.map_err(|error| Attempt::Interrupted(network_problem(&error, self.lang)))?;
             if let Ok(data) = frame.into_data() {
                 output
                     .write_all(&data)
@@ -481,7 +483,7 @@ impl Downloader {
             let response = tokio::time::timeout(STALL, self.client.request(request))
                 .await
                 .map_err(|_| Attempt::Interrupted(self.nothing_received()))?
-                .map_err(|error| Attempt::Interrupted(format!("{error:#}")))?;
+                .map_err(|error| Attempt::Interrupted(network_problem(&error, self.lang)))?;
             if !response.status().is_redirection() {
                 return Ok(response);
             }
@@ -503,6 +505,46 @@ impl Downloader {
             ),
         ))
     }
+}
+
+/// A network failure explained in `lang`: what went wrong, found in the error's chain (the
+/// connection refused, reset or timed out, the server's name not found, the TLS handshake
+/// refused), followed by the client's own words for whoever investigates.
+fn network_problem(error: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    use std::io::ErrorKind;
+    let mut kind = None;
+    let mut detail: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(error) = current {
+        let text = error.to_string();
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            kind = match io.kind() {
+                ErrorKind::ConnectionRefused => Some(Text::VulndbNetworkRefused),
+                ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof => Some(Text::VulndbNetworkReset),
+                ErrorKind::TimedOut => Some(Text::VulndbNetworkTimedOut),
+                _ => kind,
+            };
+        }
+        if error
+            .downcast_ref::<tokio_rustls::rustls::Error>()
+            .is_some()
+        {
+            kind = Some(Text::VulndbNetworkTls);
+        }
+        // hyper-util's resolver reports a name that does not resolve as a "dns error".
+        if kind.is_none() && text.starts_with("dns error") {
+            kind = Some(Text::VulndbNetworkName);
+        }
+        if !detail.iter().any(|seen| seen.contains(&text)) {
+            detail.push(text);
+        }
+        current = error.source();
+    }
+    let kind = kind.unwrap_or(Text::VulndbNetworkOther);
+    Text::VulndbNetworkProblem.fill(lang, &[&kind.get(lang), &detail.join(": ")])
 }
 
 /// Where a redirect's `Location` points, resolved against the URL that answered.
