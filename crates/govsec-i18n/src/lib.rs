@@ -473,6 +473,8 @@ catalogue! {
     InventoryMethodPackageUrl => "套件 URL（{0}）的套件名稱 {1}", "package name {1} of the package URL ({0})";
     InventoryMethodPackage => "套件名稱 {0}", "package name {0}";
     InventoryMethodAlias => "別名表的名稱「{0}」{1}", "alias phrase \"{0}\"{1}";
+    InventoryMethodFirmwareListed => "依 NVD 韌體命名慣例（型號 {0} 加 _firmware），產品字典有此名稱", "NVD's firmware naming (model {0} with _firmware), a name the product dictionary lists";
+    InventoryMethodFirmwareBuilt => "依 NVD 韌體命名慣例（型號 {0} 加 _firmware）組成，產品字典沒有此名稱，請確認", "built by NVD's firmware naming (model {0} with _firmware); the product dictionary does not list it, so confirm it";
     InventoryMethodRanked => "與產品字典相似（共同字詞：{0}）{1}", "similar to the product dictionary (shared words: {0}){1}";
     InventoryPublisherAgrees => "，發行者相符", ", publisher agrees";
     InventoryRemarkMissingName => "缺少軟體名稱", "the software name is missing";

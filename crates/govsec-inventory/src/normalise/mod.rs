@@ -106,6 +106,14 @@ pub enum Method {
         /// Whether the publisher names the product's vendor.
         publisher_agrees: bool,
     },
+    /// NVD's naming of device firmware: the vendor, and the model's words joined with
+    /// `_firmware` under the operating-system part (`o:zyxel:usg_flex_200_firmware`).
+    FirmwareConvention {
+        /// The model as the product name holds it (`usg_flex_200`).
+        model: String,
+        /// Whether NVD's data or dictionary lists the product so named.
+        listed: bool,
+    },
     /// Ranked by word similarity against the product dictionary.
     Ranked {
         /// The name's words the product shares.
@@ -352,6 +360,10 @@ const RANKED_LEAD: f64 = 0.1;
 const CANDIDATE_FLOOR: f64 = 0.3;
 /// At most this many candidates are listed.
 const CANDIDATES: usize = 3;
+/// Score of a firmware name built by NVD's convention that the dictionary lists.
+const FIRMWARE_LISTED_SCORE: f64 = 0.9;
+/// Score of a firmware name built by the convention alone: offered, never converted.
+const FIRMWARE_BUILT_SCORE: f64 = 0.5;
 
 /// The normaliser: the alias table, the product dictionary and the learned mappings.
 #[derive(Debug, Clone)]
@@ -981,6 +993,28 @@ impl Normaliser {
                 context,
             ));
         }
+        if let Some((key, model)) =
+            self.firmware_product(name, &words.words, publisher_vendor.as_deref())
+        {
+            // The convention decides the product's name; ranking may have found the same
+            // product by its words, with a lower score.
+            candidates.retain(|c| c.1 != key);
+            let listed = self.dictionary.contains(&key);
+            let context = VersionContext {
+                field: version,
+                words: &words.words,
+                package,
+            };
+            let method = Method::FirmwareConvention { model, listed };
+            // A name NVD lists is confirmed; one built by the convention alone is only offered.
+            let score = if listed {
+                FIRMWARE_LISTED_SCORE
+            } else {
+                FIRMWARE_BUILT_SCORE
+            };
+            candidates.push((score, key, Versioning::Dotted, method, context));
+            candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        }
         let Some((top, key, versioning, method, context)) = candidates.first() else {
             remarks.push(Remark::NoCandidate);
             return Normalisation::unconverted(remarks);
@@ -1017,6 +1051,50 @@ impl Normaliser {
             }
         }
         decided
+    }
+
+    /// The firmware product NVD's convention names for a device's firmware entry ("Zyxel
+    /// ATP500 Firmware", "合勤 USG FLEX 200 韌體"): the vendor from the publisher or the name's
+    /// first word, the model from the name's other words as written (NVD keeps `atp500` whole
+    /// and joins `usg flex 200` with underscores), at least one of them holding a digit as model
+    /// numbers do. Versions, bracketed notes and Chinese words are not part of the model.
+    fn firmware_product(
+        &self,
+        name: &str,
+        words: &[Token],
+        publisher_vendor: Option<&str>,
+    ) -> Option<(ProductKey, String)> {
+        if !words.iter().any(|t| t.text == "firmware") {
+            return None;
+        }
+        let written: Vec<&str> = name.split_whitespace().collect();
+        let named_vendor = written
+            .first()
+            .and_then(|word| self.aliases.vendor_of_publisher(word));
+        let vendor = publisher_vendor
+            .filter(|v| !DISTRIBUTORS.contains(v))
+            .map(Arc::from)
+            .or(named_vendor.clone())?;
+        let model: Vec<String> = written
+            .iter()
+            .enumerate()
+            .filter(|(index, word)| {
+                let version = word.contains('.')
+                    || (word.starts_with(['v', 'V'])
+                        && word[1..].bytes().all(|b| b.is_ascii_digit()));
+                let vendor_word = *index == 0 && named_vendor.is_some();
+                let note = word.starts_with(['(', '-']) || !word.is_ascii();
+                !(vendor_word || note || version || word.eq_ignore_ascii_case("firmware"))
+            })
+            .map(|(_, word)| word.to_ascii_lowercase())
+            .filter(|word| word != vendor.as_ref())
+            .collect();
+        if !model.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        let model = model.join("_");
+        let key = ProductKey::new(Part::OperatingSystem, &vendor, &format!("{model}_firmware"))?;
+        Some((key, model))
     }
 
     /// Whether a phrase found in `bare` (the name's words without versions) has, after the last

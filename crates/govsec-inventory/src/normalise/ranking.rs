@@ -109,6 +109,11 @@ impl ProductDictionary {
         }
     }
 
+    /// Whether the dictionary holds the product.
+    pub fn contains(&self, key: &ProductKey) -> bool {
+        self.known.contains_key(key)
+    }
+
     /// How many distinct products the dictionary holds.
     pub fn len(&self) -> usize {
         self.products.len()

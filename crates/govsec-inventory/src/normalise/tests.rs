@@ -627,3 +627,71 @@ fn an_installer_or_updater_is_not_the_program() {
     let plain = normaliser.normalise_entry(&entry("Java 8 Update 281", None, None), false);
     assert_eq!(plain.status, Status::Converted, "{plain:#?}");
 }
+
+#[test]
+fn device_firmware_is_offered_by_nvds_naming_and_converted_when_listed() {
+    let builtin = Normaliser::builtin().unwrap();
+    for (name, publisher, expected) in [
+        (
+            "Zyxel USG FLEX 200 韌體",
+            Some("合勤科技"),
+            "cpe:2.3:o:zyxel:usg_flex_200_firmware:5.37:*:*:*:*:*:*:*",
+        ),
+        (
+            "Zyxel ATP500 Firmware",
+            None,
+            "cpe:2.3:o:zyxel:atp500_firmware:5.37:*:*:*:*:*:*:*",
+        ),
+    ] {
+        let found = builtin.normalise_entry(&entry(name, publisher, Some("V5.37(ABUI.1)")), false);
+        assert_eq!(found.status, Status::Ambiguous, "{name}");
+        assert_eq!(found.candidates[0].cpe, expected, "{name}");
+        assert!(matches!(
+            found.candidates[0].method,
+            Method::FirmwareConvention { listed: false, .. }
+        ));
+    }
+    // Once NVD's data lists the product, the name built by the convention is confirmed.
+    let aliases = Aliases::builtin().unwrap();
+    let mut dictionary = ProductDictionary::from_aliases(&aliases);
+    dictionary.extend(
+        DictionarySource::CpeDictionary,
+        [ProductKey::new(Part::OperatingSystem, "zyxel", "atp500_firmware").unwrap()],
+    );
+    let listed = Normaliser::new(aliases, dictionary, LearnedMappings::default());
+    let found = listed.normalise_entry(&entry("Zyxel ATP500 Firmware", None, Some("5.37")), false);
+    assert_eq!(found.status, Status::Converted);
+    assert_eq!(
+        found.cpe.as_deref(),
+        Some("cpe:2.3:o:zyxel:atp500_firmware:5.37:*:*:*:*:*:*:*")
+    );
+    // No model number, no vendor: nothing is built.
+    for name in ["Zyxel Firmware Updater", "Generic Firmware 2.0"] {
+        let found = builtin.normalise_entry(&entry(name, None, Some("1.0")), false);
+        assert!(
+            found
+                .candidates
+                .iter()
+                .all(|c| !matches!(c.method, Method::FirmwareConvention { .. })),
+            "{name}: {:?}",
+            found.candidates
+        );
+    }
+}
+
+#[test]
+fn active_directory_is_its_windows_server_release() {
+    let builtin = Normaliser::builtin().unwrap();
+    let found = builtin.normalise_entry(
+        &entry(
+            "Active Directory 網域服務",
+            Some("微軟"),
+            Some("10.0.17763.5206"),
+        ),
+        false,
+    );
+    assert_eq!(
+        found.cpe.as_deref(),
+        Some("cpe:2.3:o:microsoft:windows_server_2019:10.0.17763.5206:*:*:*:*:*:*:*")
+    );
+}

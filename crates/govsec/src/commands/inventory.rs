@@ -405,6 +405,12 @@ pub(crate) fn method_text(method: &Method, lang: Lang) -> String {
             };
             Text::InventoryMethodAlias.fill(lang, &[phrase, &publisher])
         }
+        Method::FirmwareConvention { model, listed } => if *listed {
+            Text::InventoryMethodFirmwareListed
+        } else {
+            Text::InventoryMethodFirmwareBuilt
+        }
+        .fill(lang, &[model]),
         Method::Ranked {
             shared_words,
             vendor_matched,
