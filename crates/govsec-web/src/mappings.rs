@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use govsec_core::AgencyCode;
 use govsec_i18n::{Lang, Text};
 use govsec_identity::Action;
-use govsec_inventory::normalise::{Normalisation, Normaliser, ProductKey, Status, mapping_key};
+use govsec_inventory::normalise::{Normalisation, Normaliser, ProductKey, mapping_key};
 use govsec_inventory::{InventoryEntry, Position, SourceLocation};
 use govsec_store::NewSoftwareMapping;
 use maud::{Markup, html};
@@ -84,15 +84,6 @@ fn try_name(name: &str, publisher: Option<&str>, version: Option<&str>) -> Optio
     entry.publisher = publisher.map(str::to_owned);
     entry.version = version.map(str::to_owned);
     Some(normaliser()?.normalise_entry(&entry, false))
-}
-
-fn status_text(status: Status, lang: Lang) -> &'static str {
-    match status {
-        Status::Converted => Text::InventoryStatusConverted.get(lang),
-        Status::Ambiguous => Text::InventoryStatusAmbiguous.get(lang),
-        Status::Unconverted => Text::InventoryStatusUnconverted.get(lang),
-        Status::Invalid => Text::InventoryStatusInvalid.get(lang),
-    }
 }
 
 fn teach_form(
@@ -184,7 +175,7 @@ pub async fn list(
                 button type="submit" { (Text::MappingsTry.get(lang)) }
             }
             @if let (Some(name), Some(found)) = (name, &tried) {
-                p { (status_text(found.status, lang)) " · " (format!("{:.2}", found.confidence)) }
+                p { (found.status.label(lang)) " · " (format!("{:.2}", found.confidence)) }
                 @if found.candidates.is_empty() {
                     p { (Text::InventoryRemarkNoCandidate.get(lang)) }
                 }

@@ -55,6 +55,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the user reads it.
+    pub fn label(self, lang: govsec_i18n::Lang) -> &'static str {
+        use govsec_i18n::Text;
+        match self {
+            Status::Converted => Text::InventoryStatusConverted.get(lang),
+            Status::Ambiguous => Text::InventoryStatusAmbiguous.get(lang),
+            Status::Unconverted => Text::InventoryStatusUnconverted.get(lang),
+            Status::Invalid => Text::InventoryStatusInvalid.get(lang),
+        }
+    }
+
     /// The stable name used in JSON.
     pub fn name(self) -> &'static str {
         match self {

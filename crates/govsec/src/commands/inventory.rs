@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use govsec_i18n::{Lang, Text};
 use govsec_inventory::normalise::{
     Aliases, DictionarySource, LearnedMappings, MappingScope, Method, Normalisation, Normaliser,
-    Part, ProductDictionary, ProductKey, ProhibitedList, ProhibitedMatch, Remark, Status,
-    mapping_key,
+    Part, ProductDictionary, ProductKey, ProhibitedList, ProhibitedMatch, Remark, mapping_key,
 };
 use govsec_inventory::{ColumnMapping, InventoryFormat, ReadOptions, TextEncoding};
 
@@ -369,15 +368,6 @@ fn read_options(args: &NormalizeArgs, lang: Lang) -> Result<ReadOptions, Failure
         mapping,
         ..ReadOptions::default()
     })
-}
-
-pub(crate) fn status_text(status: Status, lang: Lang) -> &'static str {
-    match status {
-        Status::Converted => Text::InventoryStatusConverted.get(lang),
-        Status::Ambiguous => Text::InventoryStatusAmbiguous.get(lang),
-        Status::Unconverted => Text::InventoryStatusUnconverted.get(lang),
-        Status::Invalid => Text::InventoryStatusInvalid.get(lang),
-    }
 }
 
 pub(crate) fn method_text(method: &Method, lang: Lang) -> String {

@@ -18,7 +18,7 @@ use govsec_inventory::normalise::{
 use govsec_inventory::{InventoryReader, ReadOptions};
 use serde_json::{Value, json};
 
-use super::inventory::{Format, reason, remark_text, status_text};
+use super::inventory::{Format, reason, remark_text};
 
 /// Why a report stopped.
 #[derive(Debug)]
@@ -226,7 +226,7 @@ impl RenderedAnswers {
                 };
                 format!(
                     "{}\t{:.2}\t{}\t{}",
-                    status_text(found.status, lang),
+                    found.status.label(lang),
                     found.confidence,
                     answer,
                     reason(found, lang)
@@ -246,7 +246,7 @@ fn write_text(
     let counts: Vec<String> = STATUSES
         .iter()
         .zip(totals.by_status)
-        .map(|(status, count)| format!("{} {count}", status_text(*status, lang)))
+        .map(|(status, count)| format!("{} {count}", status.label(lang)))
         .collect();
     writeln!(
         out,
