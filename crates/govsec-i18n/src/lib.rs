@@ -456,6 +456,7 @@ catalogue! {
     InventoryErrorComponentCycle => "{0}：{1}：元件「{2}」包含自己（bom-ref 經由 {3} 形成循環）", "{0}: {1}: component “{2}” contains itself (bom-ref cycle through {3})";
     InventoryErrorNestingTooDeep => "{0}：{1}：元件巢狀超過 {2} 層", "{0}: {1}: components nest deeper than {2} levels";
     InventoryErrorMapping => "{0}：{1}", "{0}: {1}";
+    InventoryChangedWhileRead => "{0}：檔案在讀取期間被修改（兩次讀取的列數不同）；請在檔案不再變動時重新執行", "{0}: the file changed while it was read (the two passes read different numbers of rows); run the command again once it no longer changes";
     InventoryStatusConverted => "已轉換", "converted";
     InventoryStatusAmbiguous => "待確認", "ambiguous";
     InventoryStatusUnconverted => "未轉換", "unconverted";

@@ -391,3 +391,43 @@ async fn an_imported_cpe_dictionary_joins_the_products_names_are_ranked_against(
         );
     }
 }
+
+#[test]
+fn a_piped_package_list_is_read_once_and_reported_whole() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args(["inventory", "normalize", "/dev/stdin", "--format", "json"])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env_remove("GOVSEC_CONFIG")
+        .env_remove("GOVSEC_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for index in 0..3000 {
+        writeln!(stdin, "openssl\t3.0.{}", index % 15).unwrap();
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json(&output);
+    assert_eq!(report["format"], "dpkg-query");
+    assert_eq!(report["summary"]["converted"], 3000);
+    assert_eq!(report["distinct_entries"], 15);
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3000);
+    assert_eq!(rows[2999]["position"], 3000);
+    assert_eq!(
+        rows[14]["cpe"],
+        "cpe:2.3:a:openssl:openssl:3.0.14:*:*:*:*:*:*:*"
+    );
+}

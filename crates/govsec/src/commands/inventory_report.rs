@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -50,20 +50,46 @@ const STATUSES: [Status; 4] = [
     Status::Invalid,
 ];
 
+fn unreadable(path: &Path, error: &std::io::Error, lang: Lang) -> ReportError {
+    ReportError::Input(format!(
+        "{}: {}",
+        path.display(),
+        Text::ProblemUnreadableFile.fill(lang, &[error])
+    ))
+}
+
+/// Opens `source` for reading, naming it `name` in locations and messages.
 fn open(
-    path: &Path,
+    source: &Path,
+    name: &str,
     options: &ReadOptions,
     lang: Lang,
 ) -> Result<InventoryReader<BufReader<File>>, ReportError> {
-    let file = File::open(path).map_err(|error| {
-        ReportError::Input(format!(
-            "{}: {}",
-            path.display(),
-            Text::ProblemUnreadableFile.fill(lang, &[&error])
-        ))
-    })?;
-    InventoryReader::open(&path.display().to_string(), BufReader::new(file), options)
+    let file = File::open(source).map_err(|error| unreadable(source, &error, lang))?;
+    InventoryReader::open(name, BufReader::new(file), options)
         .map_err(|error| ReportError::Input(error.message(lang)))
+}
+
+/// A pipe or a device (`dpkg-query -W | govsec inventory normalize /dev/stdin`) can be read
+/// only once: it is copied to a temporary file first, no further than the input limit, so that
+/// both passes read the same rows.
+fn spool_if_not_regular(
+    path: &Path,
+    options: &ReadOptions,
+    lang: Lang,
+) -> Result<Option<tempfile::NamedTempFile>, ReportError> {
+    let metadata = std::fs::metadata(path).map_err(|error| unreadable(path, &error, lang))?;
+    if metadata.is_file() {
+        return Ok(None);
+    }
+    let mut input = File::open(path).map_err(|error| unreadable(path, &error, lang))?;
+    let mut copy = tempfile::NamedTempFile::new().map_err(ReportError::Output)?;
+    std::io::copy(
+        &mut (&mut input).take(options.limits.max_input_bytes.saturating_add(1)),
+        &mut copy,
+    )
+    .map_err(|error| unreadable(path, &error, lang))?;
+    Ok(Some(copy))
 }
 
 /// Reads the inventory at `path` and writes its report to `out`.
@@ -75,7 +101,10 @@ pub fn write_report(
     lang: Lang,
     out: &mut dyn Write,
 ) -> Result<ReportTotals, ReportError> {
-    let mut reader = open(path, options, lang)?;
+    let name = path.display().to_string();
+    let spooled = spool_if_not_regular(path, options, lang)?;
+    let source = spooled.as_ref().map_or(path, |copy| copy.path());
+    let mut reader = open(source, &name, options, lang)?;
     let mut entries = normaliser.for_inventory(reader.format());
     let mut totals = ReportTotals::default();
     for entry in reader.by_ref() {
@@ -91,10 +120,15 @@ pub fn write_report(
     }
     totals.distinct = entries.distinct_entries();
     let encoding = reader.encoding();
-    let rows = open(path, options, lang)?;
-    match format {
+    let rows = open(source, &name, options, lang)?;
+    let written = match format {
         Format::Json => write_json(rows, encoding, &mut entries, normaliser, &totals, lang, out)?,
         Format::Text => write_text(rows, &mut entries, &totals, lang, out)?,
+    };
+    if written != totals.rows {
+        return Err(ReportError::Input(
+            Text::InventoryChangedWhileRead.fill(lang, &[&name]),
+        ));
     }
     Ok(totals)
 }
@@ -107,7 +141,7 @@ fn write_json(
     totals: &ReportTotals,
     lang: Lang,
     out: &mut dyn Write,
-) -> Result<(), ReportError> {
+) -> Result<usize, ReportError> {
     let (products, publishers, phrases) = normaliser.aliases().counts();
     let summary: serde_json::Map<String, Value> = STATUSES
         .iter()
@@ -140,15 +174,12 @@ fn write_json(
     }
     out.write_all(b"  \"rows\": [").map_err(output)?;
     let mut answers = RenderedAnswers::default();
-    let mut first = true;
+    let mut written = 0;
     for entry in rows.by_ref() {
         let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
-        let separator = if std::mem::take(&mut first) {
-            "\n"
-        } else {
-            ",\n"
-        };
+        let separator = if written == 0 { "\n" } else { ",\n" };
+        written += 1;
         let found = &row.normalisation;
         let error = (found.status == Status::Invalid).then(|| {
             let remark = found.remarks.first().map(|r| remark_text(r, lang));
@@ -169,7 +200,8 @@ fn write_json(
         )
         .map_err(output)?;
     }
-    out.write_all(b"\n  ]\n}\n").map_err(output)
+    out.write_all(b"\n  ]\n}\n").map_err(output)?;
+    Ok(written)
 }
 
 /// The answer part of each distinct entry's row, rendered once: rows that share a
@@ -241,7 +273,7 @@ fn write_text(
     totals: &ReportTotals,
     lang: Lang,
     out: &mut dyn Write,
-) -> Result<(), ReportError> {
+) -> Result<usize, ReportError> {
     let output = ReportError::Output;
     let counts: Vec<String> = STATUSES
         .iter()
@@ -263,6 +295,7 @@ fn write_text(
         .map_err(output)?;
     }
     let mut answers = RenderedAnswers::default();
+    let mut written = 0;
     for entry in rows.by_ref() {
         let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
@@ -276,6 +309,7 @@ fn write_text(
             row.source.position, entry.software_name
         )
         .map_err(output)?;
+        written += 1;
     }
-    Ok(())
+    Ok(written)
 }
