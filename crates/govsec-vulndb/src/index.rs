@@ -1042,6 +1042,9 @@ impl ApplicabilityIndex {
 
         let without_platforms = platforms.is_empty();
         let mut hits: Vec<Hit> = Vec::with_capacity(hit.len() + elsewhere.len());
+        // Hits whose verdict needs an evaluation: done after the hits are
+        // read out, so that the loop reading them stays short.
+        let mut to_evaluate: Vec<usize> = Vec::new();
         let mut elsewhere = elsewhere.into_iter().peekable();
         for (word_index, &word) in hit.0.iter().enumerate() {
             let mut word = word;
@@ -1055,16 +1058,23 @@ impl ApplicabilityIndex {
                         hits.push(to_hit(id));
                     }
                 }
+                let known = configuration
+                    .without_platforms
+                    .filter(|_| without_platforms);
+                if known.is_none() {
+                    to_evaluate.push(hits.len());
+                }
                 hits.push(Hit {
                     cve: configuration.cve,
                     configuration: configuration.position as usize,
-                    verdict: match configuration.without_platforms {
-                        Some(verdict) if without_platforms => verdict,
-                        _ => verdict(configuration.stored),
-                    },
+                    // Replaced below when unknown here.
+                    verdict: known.unwrap_or(PlatformVerdict::Unknown),
                     stored: configuration.stored,
                 });
             }
+        }
+        for at in to_evaluate {
+            hits[at].verdict = verdict(hits[at].stored);
         }
         hits.extend(elsewhere.map(to_hit));
         hits
@@ -1077,13 +1087,17 @@ impl ApplicabilityIndex {
         let mut matched = BitSet::new(bucket.listed.len());
         let mut hit = BitSet::new(bucket.configurations.len());
         let mut add = |candidate: &Candidate| {
-            // In a bucket, part, vendor and product are equal to the asset's.
-            let covered = self.covers_from(
-                bucket.listed[candidate.listed as usize].criteria,
-                candidate.specific_until,
-                probe,
-                Attribute::Version.index(),
-            );
+            // In a bucket, part, vendor and product are equal to the asset's;
+            // trailing ANY attributes cover a name without wildcards, so most
+            // criteria are covered without a visit.
+            let covered = (probe.plain_from_version
+                && usize::from(candidate.specific_until) <= Attribute::Version.index())
+                || self.covers_from(
+                    bucket.listed[candidate.listed as usize].criteria,
+                    candidate.specific_until,
+                    probe,
+                    Attribute::Version.index(),
+                );
             if !covered {
                 return;
             }
