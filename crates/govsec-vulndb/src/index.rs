@@ -260,7 +260,6 @@ impl IndexBuilder {
             } else {
                 buckets[product as usize].listed.push(ListedCriteria {
                     criteria: slot,
-                    postings: (0, 0),
                     specific_until: details[slot as usize].specific_until,
                 });
             }
@@ -488,13 +487,10 @@ fn plain(value: &AttributeValue) -> Option<&str> {
         .map(|value| value.as_str())
 }
 
-/// Criteria of a bucket, with the bucket's configurations in which they are
-/// vulnerable: `Bucket::postings[postings.0..postings.1]`, as indices into
-/// `Bucket::configurations`.
+/// Criteria of a bucket (their configurations are in their [`Candidate`]).
 #[derive(Debug, Clone, Copy)]
 struct ListedCriteria {
     criteria: u32,
-    postings: (u32, u32),
     specific_until: u8,
 }
 
@@ -584,6 +580,7 @@ struct Bucket {
     ranged: Vec<(u32, Candidate)>,
     /// The configurations in which listed criteria are vulnerable, ascending.
     configurations: Vec<BucketConfiguration>,
+    /// The configurations of the candidates vulnerable in more than one.
     postings: Vec<u32>,
 }
 
@@ -613,17 +610,29 @@ impl Bucket {
             .collect();
         stored.sort_unstable();
         stored.dedup();
-        let mut postings = Vec::new();
-        for listed in &mut self.listed {
-            let start = postings.len() as u32;
-            postings.extend(vulnerable.of(listed.criteria).iter().map(|id| {
-                stored
-                    .binary_search(id)
-                    .expect("postings are among the bucket's configurations") as u32
-            }));
-            listed.postings = (start, postings.len() as u32);
+        let local = |id: &u32| {
+            stored
+                .binary_search(id)
+                .expect("postings are among the bucket's configurations") as u32
+        };
+        let mut candidates = Vec::with_capacity(self.listed.len());
+        for (at, listed) in self.listed.iter().enumerate() {
+            let configurations = vulnerable.of(listed.criteria);
+            let first = match configurations {
+                [only] => local(only),
+                _ => {
+                    let start = self.postings.len() as u32;
+                    self.postings.extend(configurations.iter().map(local));
+                    start
+                }
+            };
+            candidates.push(Candidate {
+                listed: at as u32,
+                first,
+                count: configurations.len() as u32,
+                specific_until: listed.specific_until,
+            });
         }
-        self.postings = postings;
         self.configurations = stored
             .iter()
             .map(|&id| {
@@ -638,9 +647,8 @@ impl Bucket {
             .collect();
 
         let mut ranged = Vec::new();
-        for (local, &slot) in slots.iter().enumerate() {
+        for (&slot, candidate) in slots.iter().zip(candidates) {
             let entry = &criteria[slot as usize];
-            let candidate = self.candidate(local as u32);
             if entry.bounded() {
                 ranged.push(candidate);
                 continue;
@@ -662,22 +670,6 @@ impl Bucket {
             .sort_unstable_by_key(|&(version, candidate)| (version, candidate.listed));
         if !ranged.is_empty() {
             self.set_ranged(&ranged, &slots, criteria, versions);
-        }
-    }
-
-    /// The candidate of listed criteria `listed` (whose postings are laid out).
-    fn candidate(&self, listed: u32) -> Candidate {
-        let criteria = &self.listed[listed as usize];
-        let (start, end) = criteria.postings;
-        Candidate {
-            listed,
-            first: if end - start == 1 {
-                self.postings[start as usize]
-            } else {
-                start
-            },
-            count: end - start,
-            specific_until: criteria.specific_until,
         }
     }
 
