@@ -244,6 +244,8 @@ impl IndexBuilder {
         let mut buckets: Vec<Bucket> = (0..products.len()).map(|_| Bucket::default()).collect();
         let mut unkeyed = Vec::new();
         let mut unkeyed_postings = Vec::new();
+        // Where each criteria is in its bucket's `listed`, or [`NOT_LISTED`].
+        let mut listed_of = vec![NOT_LISTED; criteria.len()];
         for slot in 0..criteria.len() as u32 {
             let postings = vulnerable.of(slot);
             if postings.is_empty() {
@@ -258,7 +260,9 @@ impl IndexBuilder {
                     postings: (start, unkeyed_postings.len() as u32),
                 });
             } else {
-                buckets[product as usize].listed.push(ListedCriteria {
+                let listed = &mut buckets[product as usize].listed;
+                listed_of[slot as usize] = listed.len() as u32;
+                listed.push(ListedCriteria {
                     criteria: slot,
                     specific_until: details[slot as usize].specific_until,
                 });
@@ -285,10 +289,7 @@ impl IndexBuilder {
         // Each entry learns where its criteria is listed, so that the
         // verdict of a configuration reads the lookup's bit set directly.
         for entry in &mut entries {
-            let details = &details[entry.criteria as usize];
-            if details.product != UNKEYED {
-                entry.listed = buckets[details.product as usize].listed_index(entry.criteria);
-            }
+            entry.listed = listed_of[entry.criteria as usize];
         }
         names.shrink_to_fit();
         ApplicabilityIndex {
@@ -434,41 +435,33 @@ impl VulnerablePostings {
     fn new(criteria: usize, layout: &Layout) -> Self {
         // Each (configuration, vulnerable criteria) pair once: a criteria may
         // recur within a configuration, never across the ones visited before.
-        let pairs = || {
+        let for_each_pair = |each: &mut dyn FnMut(u32, u32)| {
             let mut last_seen = vec![u32::MAX; criteria];
-            layout
-                .configurations
-                .iter()
-                .enumerate()
-                .flat_map(move |(id, configuration)| {
-                    let (first, last) = configuration.nodes;
-                    layout.nodes[first as usize..last as usize]
-                        .iter()
-                        .flat_map(|node| {
-                            &layout.entries[node.entries.0 as usize..node.entries.1 as usize]
-                        })
-                        .filter(|entry| entry.vulnerable)
-                        .map(move |entry| (id as u32, entry.criteria))
-                        .collect::<Vec<_>>()
-                })
-                .filter(move |&(id, slot)| {
-                    let seen = std::mem::replace(&mut last_seen[slot as usize], id);
-                    seen != id
-                })
+            for (id, configuration) in layout.configurations.iter().enumerate() {
+                let id = id as u32;
+                let (first, last) = configuration.nodes;
+                for node in &layout.nodes[first as usize..last as usize] {
+                    for entry in &layout.entries[node.entries.0 as usize..node.entries.1 as usize] {
+                        if entry.vulnerable
+                            && std::mem::replace(&mut last_seen[entry.criteria as usize], id) != id
+                        {
+                            each(id, entry.criteria);
+                        }
+                    }
+                }
+            }
         };
         let mut starts = vec![0u32; criteria + 1];
-        for (_, slot) in pairs() {
-            starts[slot as usize + 1] += 1;
-        }
+        for_each_pair(&mut |_, slot| starts[slot as usize + 1] += 1);
         for slot in 0..criteria {
             starts[slot + 1] += starts[slot];
         }
         let mut next = starts.clone();
         let mut postings = vec![0u32; starts[criteria] as usize];
-        for (id, slot) in pairs() {
+        for_each_pair(&mut |id, slot| {
             postings[next[slot as usize] as usize] = id;
             next[slot as usize] += 1;
-        }
+        });
         Self { starts, postings }
     }
 
@@ -753,13 +746,6 @@ impl Bucket {
             .get(below)
             .is_some_and(|&bound| versions[bound as usize] == *version);
         2 * below as u32 + u32::from(equal)
-    }
-
-    /// The index of `criteria` in `listed`, or [`NOT_LISTED`].
-    fn listed_index(&self, criteria: u32) -> u32 {
-        self.listed
-            .binary_search_by_key(&criteria, |listed| listed.criteria)
-            .map_or(NOT_LISTED, |index| index as u32)
     }
 
     /// The intervals that contain `position`, as candidates.
