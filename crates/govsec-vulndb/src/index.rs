@@ -315,7 +315,8 @@ impl IndexBuilder {
 const UNKEYED: u32 = u32::MAX;
 /// The part of criteria whose part is not `a`, `o` or `h`.
 const NO_PART: u8 = u8::MAX;
-/// The listed index of criteria that are vulnerable in no configuration.
+/// The listed index of criteria that no bucket lists: unkeyed, or
+/// vulnerable in no configuration.
 const NOT_LISTED: u32 = u32::MAX;
 
 /// The interned values, their lower-case names (`None` for ANY, NA and
@@ -783,7 +784,8 @@ impl BitSet {
             .is_some_and(|word| word & (1 << (index % 64)) != 0)
     }
 
-    fn len(&self) -> usize {
+    /// How many bits are set.
+    fn count(&self) -> usize {
         self.0.iter().map(|word| word.count_ones() as usize).sum()
     }
 }
@@ -1019,7 +1021,7 @@ impl ApplicabilityIndex {
         };
 
         let without_platforms = platforms.is_empty();
-        let mut hits: Vec<Hit> = Vec::with_capacity(hit.len() + elsewhere.len());
+        let mut hits: Vec<Hit> = Vec::with_capacity(hit.count() + elsewhere.len());
         // Hits whose verdict needs an evaluation: done after the hits are
         // read out, so that the loop reading them stays short.
         let mut to_evaluate: Vec<usize> = Vec::new();
