@@ -272,41 +272,63 @@ impl Truth {
     }
 }
 
-/// The platform verdict of a configuration in which the asset matched
-/// vulnerable criteria, given the truth of each entry. Shared by the full
-/// assessment and the index's allocation-free [`find`](crate::ApplicabilityIndex::find),
-/// so that both decide alike.
-pub(crate) fn platform_verdict<'c, C>(
-    configuration: &'c Configuration<C>,
-    truth: impl Fn(&'c C) -> Truth,
-) -> PlatformVerdict {
-    let simple = configuration.nodes.len() == 1
+/// Whether a configuration has no condition beyond its vulnerable match:
+/// one OR node, nothing negated. Its verdict is
+/// [`PlatformVerdict::NotRequired`] whatever the asset and its host.
+pub(crate) fn is_unconditional<C>(configuration: &Configuration<C>) -> bool {
+    configuration.nodes.len() == 1
         && !configuration.negate
         && !configuration.nodes[0].negate
-        && configuration.nodes[0].operator == Operator::Or;
-    if simple {
-        return PlatformVerdict::NotRequired;
-    }
-    let value = Truth::combine(
-        configuration.operator,
-        configuration.nodes.iter().map(|node| {
-            let value = Truth::combine(
-                node.operator,
-                node.matches.iter().map(|entry| truth(&entry.criteria)),
-            );
-            if node.negate { value.not() } else { value }
-        }),
-    );
-    let value = if configuration.negate {
-        value.not()
-    } else {
-        value
-    };
-    match value {
+        && configuration.nodes[0].operator == Operator::Or
+}
+
+/// The truth of a node from the truths of its entries.
+pub(crate) fn node_truth(
+    operator: Operator,
+    negate: bool,
+    entries: impl Iterator<Item = Truth>,
+) -> Truth {
+    let value = Truth::combine(operator, entries);
+    if negate { value.not() } else { value }
+}
+
+/// The verdict of a conditional configuration from the truths of its nodes
+/// (see [`node_truth`]).
+pub(crate) fn condition_verdict(
+    operator: Operator,
+    negate: bool,
+    nodes: impl Iterator<Item = Truth>,
+) -> PlatformVerdict {
+    match node_truth(operator, negate, nodes) {
         Truth::True => PlatformVerdict::Met,
         Truth::False => PlatformVerdict::NotMet,
         Truth::Unknown => PlatformVerdict::Unknown,
     }
+}
+
+/// The platform verdict of a configuration in which the asset matched
+/// vulnerable criteria, given the truth of each entry. Built from the same
+/// parts ([`is_unconditional`], [`node_truth`], [`condition_verdict`]) as
+/// the index's [`find`](crate::ApplicabilityIndex::find), so that both
+/// decide alike.
+pub(crate) fn platform_verdict<'c, C>(
+    configuration: &'c Configuration<C>,
+    truth: impl Fn(&'c C) -> Truth,
+) -> PlatformVerdict {
+    if is_unconditional(configuration) {
+        return PlatformVerdict::NotRequired;
+    }
+    condition_verdict(
+        configuration.operator,
+        configuration.negate,
+        configuration.nodes.iter().map(|node| {
+            node_truth(
+                node.operator,
+                node.negate,
+                node.matches.iter().map(|entry| truth(&entry.criteria)),
+            )
+        }),
+    )
 }
 
 /// Evaluates one configuration for `asset`; `None` when the asset matches

@@ -3,33 +3,45 @@
 //! the platform condition was decided.
 //!
 //! Criteria are stored once per `matchCriteriaId` (NVD reuses them across
-//! CVEs), with their attribute values and versions interned, each with the
-//! list of configurations in which it is vulnerable. Vulnerable criteria are
-//! grouped under the `(part, vendor, product)` of their name; within a
-//! product, criteria with an exact version are sorted by it, and criteria
-//! with version bounds are intervals over the product's own sorted bound
-//! versions, sorted by their end, so that a lookup compares the asked
-//! version with a few bound versions (a binary search) and then only
-//! integers. Criteria whose part, vendor or product is ANY or has wildcards
-//! are checked for every lookup.
+//! CVEs), with their attribute values and versions interned. Vulnerable
+//! criteria are grouped into a bucket per `(part, vendor, product)` of their
+//! name. A bucket numbers its own criteria and the configurations in which
+//! they are vulnerable, so that a lookup marks matched criteria and hit
+//! configurations in two bit sets the size of the bucket and reads the hits
+//! out in configuration order (which is CVE order), without a sort and
+//! without touching configurations it does not hit. Within a bucket,
+//! criteria with an exact version are sorted by it; criteria with version
+//! bounds are intervals over the product's own sorted bound versions,
+//! grouped by their start and sorted by their end within a group, so that a
+//! lookup compares the asked version with a few bound versions (a binary
+//! search) and then visits only the groups that start at or below it and,
+//! in each, only the intervals that contain it. Criteria whose part, vendor
+//! or product is ANY or has wildcards are checked for every lookup.
+//!
+//! Configurations are stored flat (nodes and entries in two arrays), each
+//! entry with its product and part, and each configuration marked when it
+//! is unconditional (one OR node, nothing negated: the verdict is known
+//! without evaluation). The platform condition of the others is evaluated
+//! with the bucket's bit set for the asset's own entries.
 //!
 //! [`ApplicabilityIndex::find`] answers without building explanations (no
-//! strings, one allocation); [`ApplicabilityIndex::explain`] builds them
-//! for the hits one asks about; [`ApplicabilityIndex::lookup`] does both.
-//! Both give the same answer as [`CveRecord::assess`] over every record
-//! (see the property tests in `tests/index.rs`).
+//! strings); [`ApplicabilityIndex::explain`] builds them for the hits one
+//! asks about; [`ApplicabilityIndex::lookup`] does both. Both give the same
+//! answer as [`CveRecord::assess`] over every record (see the property tests
+//! in `tests/index.rs`).
 
 use std::collections::HashMap;
 
 use govsec_cpe::{Attribute, AttributeValue, Relation, Version, WellFormedName, compare_attribute};
 
 use crate::applicability::{
-    Applicability, Asset, Criteria, PlatformVerdict, Truth, assess_configuration, part_index,
-    platform_verdict,
+    Applicability, Asset, Criteria, PlatformVerdict, Truth, assess_configuration,
+    condition_verdict, is_unconditional, node_truth, part_index,
 };
 use crate::id::{CveId, MatchCriteriaId};
 use crate::model::{
     BoundDescription, Configuration, CpeMatch, CriteriaDescription, CveRecord, MatchReason, Node,
+    Operator, Provenance,
 };
 
 /// Criteria with interned values: `attributes[i]` indexes
@@ -178,16 +190,6 @@ impl IndexBuilder {
         // ids order a lookup's answer without a sort by CVE.
         records.sort_unstable_by_key(|(cve, _)| *cve);
         let cve_count = records.len();
-        let mut configurations = Vec::new();
-        for (cve, record_configurations) in records {
-            for (position, configuration) in record_configurations {
-                configurations.push(StoredConfiguration {
-                    cve,
-                    position,
-                    configuration,
-                });
-            }
-        }
 
         let mut names: HashMap<Box<str>, u32> = HashMap::new();
         let value_names: Vec<Option<u32>> = values
@@ -201,106 +203,274 @@ impl IndexBuilder {
                 })
             })
             .collect();
-        let keys: Vec<Option<ProductIds>> = criteria
+        let mut products: HashMap<ProductIds, u32> = HashMap::new();
+        let details: Vec<CriteriaDetails> = criteria
             .iter()
-            .map(|criteria| {
+            .map(|entry| {
                 let name = |attribute: Attribute| {
-                    value_names[criteria.attributes[attribute.index()] as usize]
+                    value_names[entry.attributes[attribute.index()] as usize]
                 };
-                let part = part_index(&values[criteria.attributes[0] as usize])?;
-                Some((
-                    part as u8,
-                    name(Attribute::Vendor)?,
-                    name(Attribute::Product)?,
-                ))
+                let part = part_index(&values[entry.attributes[0] as usize]);
+                let product = part
+                    .zip(name(Attribute::Vendor))
+                    .zip(name(Attribute::Product))
+                    .map(|((part, vendor), product)| {
+                        let next = products.len() as u32;
+                        *products
+                            .entry((part as u8, vendor, product))
+                            .or_insert(next)
+                    })
+                    .unwrap_or(UNKEYED);
+                let specific_until = entry
+                    .attributes
+                    .iter()
+                    .rposition(|&value| !matches!(values[value as usize], AttributeValue::Any))
+                    .map_or(0, |last| last as u8 + 1);
+                CriteriaDetails {
+                    product,
+                    part: part.map_or(NO_PART, |part| part as u8),
+                    specific_until,
+                }
             })
             .collect();
 
-        let (posting_starts, postings) = postings(criteria.len(), &configurations);
-        let mut buckets: HashMap<ProductIds, Bucket> = HashMap::new();
-        let mut ranged: HashMap<ProductIds, Vec<u32>> = HashMap::new();
+        let mut layout = Layout::default();
+        for (cve, record_configurations) in records {
+            for (position, configuration) in record_configurations {
+                layout.push(cve, position, configuration, &details);
+            }
+        }
+        let vulnerable = VulnerablePostings::new(criteria.len(), &layout);
+        let mut buckets: Vec<Bucket> = (0..products.len()).map(|_| Bucket::default()).collect();
         let mut unkeyed = Vec::new();
-        for (slot, (entry, key)) in criteria.iter().zip(&keys).enumerate() {
-            if posting_starts[slot] == posting_starts[slot + 1] {
+        let mut unkeyed_postings = Vec::new();
+        // Where each criteria is in its bucket's `listed`, or [`NOT_LISTED`].
+        let mut listed_of = vec![NOT_LISTED; criteria.len()];
+        for slot in 0..criteria.len() as u32 {
+            let postings = vulnerable.of(slot);
+            if postings.is_empty() {
                 continue;
             }
-            let slot = slot as u32;
-            let Some(key) = *key else {
-                unkeyed.push(slot);
-                continue;
-            };
-            if entry.bounded() {
-                ranged.entry(key).or_default().push(slot);
-                continue;
-            }
-            let bucket = buckets.entry(key).or_default();
-            match value_names[entry.attributes[Attribute::Version.index()] as usize] {
-                Some(version) => bucket.exact.push((version, slot)),
-                None => bucket.versionless.push(slot),
+            let product = details[slot as usize].product;
+            if product == UNKEYED {
+                let start = unkeyed_postings.len() as u32;
+                unkeyed_postings.extend_from_slice(postings);
+                unkeyed.push(UnkeyedCriteria {
+                    criteria: slot,
+                    postings: (start, unkeyed_postings.len() as u32),
+                });
+            } else {
+                let listed = &mut buckets[product as usize].listed;
+                listed_of[slot as usize] = listed.len() as u32;
+                listed.push(ListedCriteria {
+                    criteria: slot,
+                    specific_until: details[slot as usize].specific_until,
+                });
             }
         }
-        for (key, slots) in ranged {
-            buckets
-                .entry(key)
-                .or_default()
-                .set_ranged(&slots, &criteria, &versions);
+        for (product, bucket) in buckets.iter_mut().enumerate() {
+            bucket.lay_out(
+                product as u32,
+                &vulnerable,
+                &criteria,
+                &ValueTables {
+                    values: &values,
+                    value_names: &value_names,
+                    versions: &versions,
+                },
+                &layout,
+            );
         }
-        for bucket in buckets.values_mut() {
-            bucket.exact.sort_unstable();
-            bucket.exact.shrink_to_fit();
-            bucket.versionless.shrink_to_fit();
+        let Layout {
+            configurations,
+            nodes,
+            mut entries,
+        } = layout;
+        // Each entry learns where its criteria is listed, so that the
+        // verdict of a configuration reads the lookup's bit set directly.
+        for entry in &mut entries {
+            entry.listed = listed_of[entry.criteria as usize];
         }
         names.shrink_to_fit();
         ApplicabilityIndex {
             cve_count,
             configurations,
+            nodes,
+            entries,
             criteria,
-            keys,
-            posting_starts,
-            postings,
+            details,
             values,
             versions,
             names,
+            products,
             buckets,
             unkeyed,
+            unkeyed_postings,
         }
     }
 }
 
-/// For each criteria, the configurations in which it is vulnerable, as
-/// offsets into one list (`starts[c]..starts[c + 1]`), each list ascending.
-fn postings(criteria: usize, configurations: &[StoredConfiguration]) -> (Vec<u32>, Vec<u32>) {
-    let vulnerable = |configuration: &StoredConfiguration| {
-        let mut slots: Vec<u32> = configuration
-            .configuration
-            .nodes
-            .iter()
-            .flat_map(|node| &node.matches)
-            .filter(|entry| entry.vulnerable)
-            .map(|entry| entry.criteria)
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
-        slots
-    };
-    let mut starts = vec![0u32; criteria + 1];
-    for configuration in configurations {
-        for slot in vulnerable(configuration) {
-            starts[slot as usize + 1] += 1;
+/// The product id of criteria whose part, vendor or product is ANY, NA or
+/// has wildcards.
+const UNKEYED: u32 = u32::MAX;
+/// The part of criteria whose part is not `a`, `o` or `h`.
+const NO_PART: u8 = u8::MAX;
+/// The listed index of criteria that no bucket lists: unkeyed, or
+/// vulnerable in no configuration.
+const NOT_LISTED: u32 = u32::MAX;
+
+/// The interned values, their lower-case names (`None` for ANY, NA and
+/// values with wildcards), and the interned versions.
+#[derive(Clone, Copy)]
+struct ValueTables<'a> {
+    values: &'a [AttributeValue],
+    value_names: &'a [Option<u32>],
+    versions: &'a [Version],
+}
+
+/// What lookups need of criteria beyond their values, computed once.
+#[derive(Debug, Clone, Copy)]
+struct CriteriaDetails {
+    /// Index into `ApplicabilityIndex::buckets`, or [`UNKEYED`].
+    product: u32,
+    /// 0, 1, 2 for `a`, `o`, `h`, or [`NO_PART`].
+    part: u8,
+    /// One past the last attribute that is not ANY: the attributes from it
+    /// on cover any name without wildcards there.
+    specific_until: u8,
+}
+
+/// A configuration of a CVE, laid out flat: its nodes are
+/// `ApplicabilityIndex::nodes[nodes.0..nodes.1]`.
+#[derive(Debug, Clone, Copy)]
+struct StoredConfiguration {
+    cve: CveId,
+    position: u32,
+    nodes: (u32, u32),
+    provenance: Provenance,
+    operator: Operator,
+    negate: bool,
+    /// Whether [`is_unconditional`] holds: the verdict is
+    /// [`PlatformVerdict::NotRequired`] without evaluation.
+    unconditional: bool,
+}
+
+/// A node of a stored configuration: its entries are
+/// `ApplicabilityIndex::entries[entries.0..entries.1]`.
+#[derive(Debug, Clone, Copy)]
+struct StoredNode {
+    entries: (u32, u32),
+    operator: Operator,
+    negate: bool,
+}
+
+/// An entry of a stored configuration, with what deciding its truth needs
+/// (product and part of its criteria, where its bucket lists it) inline.
+#[derive(Debug, Clone, Copy)]
+struct StoredEntry {
+    criteria: u32,
+    product: u32,
+    /// Index of the criteria in its bucket's `listed`, or [`NOT_LISTED`].
+    listed: u32,
+    part: u8,
+    vulnerable: bool,
+}
+
+/// The flat arrays of the configurations, filled in configuration order.
+#[derive(Default)]
+struct Layout {
+    configurations: Vec<StoredConfiguration>,
+    nodes: Vec<StoredNode>,
+    entries: Vec<StoredEntry>,
+}
+
+impl Layout {
+    fn push(
+        &mut self,
+        cve: CveId,
+        position: usize,
+        configuration: Configuration<u32>,
+        details: &[CriteriaDetails],
+    ) {
+        let first_node = self.nodes.len() as u32;
+        for node in &configuration.nodes {
+            let first_entry = self.entries.len() as u32;
+            self.entries.extend(node.matches.iter().map(|entry| {
+                let details = details[entry.criteria as usize];
+                StoredEntry {
+                    criteria: entry.criteria,
+                    product: details.product,
+                    listed: NOT_LISTED,
+                    part: details.part,
+                    vulnerable: entry.vulnerable,
+                }
+            }));
+            self.nodes.push(StoredNode {
+                entries: (first_entry, self.entries.len() as u32),
+                operator: node.operator,
+                negate: node.negate,
+            });
         }
+        self.configurations.push(StoredConfiguration {
+            cve,
+            // Positions index a record's configurations, a short list.
+            position: u32::try_from(position).unwrap_or(u32::MAX),
+            nodes: (first_node, self.nodes.len() as u32),
+            provenance: configuration.provenance,
+            operator: configuration.operator,
+            negate: configuration.negate,
+            unconditional: is_unconditional(&configuration),
+        });
     }
-    for slot in 0..criteria {
-        starts[slot + 1] += starts[slot];
-    }
-    let mut next = starts.clone();
-    let mut postings = vec![0u32; starts[criteria] as usize];
-    for (id, configuration) in configurations.iter().enumerate() {
-        for slot in vulnerable(configuration) {
-            postings[next[slot as usize] as usize] = id as u32;
+}
+
+/// For each criteria, the configurations in which it is vulnerable,
+/// ascending and without repeats, as offsets into one list:
+/// `postings[starts[c]..starts[c + 1]]`.
+struct VulnerablePostings {
+    starts: Vec<u32>,
+    postings: Vec<u32>,
+}
+
+impl VulnerablePostings {
+    fn new(criteria: usize, layout: &Layout) -> Self {
+        // Each (configuration, vulnerable criteria) pair once: a criteria may
+        // recur within a configuration, never across the ones visited before.
+        let for_each_pair = |each: &mut dyn FnMut(u32, u32)| {
+            let mut last_seen = vec![u32::MAX; criteria];
+            for (id, configuration) in layout.configurations.iter().enumerate() {
+                let id = id as u32;
+                let (first, last) = configuration.nodes;
+                for node in &layout.nodes[first as usize..last as usize] {
+                    for entry in &layout.entries[node.entries.0 as usize..node.entries.1 as usize] {
+                        if entry.vulnerable
+                            && std::mem::replace(&mut last_seen[entry.criteria as usize], id) != id
+                        {
+                            each(id, entry.criteria);
+                        }
+                    }
+                }
+            }
+        };
+        let mut starts = vec![0u32; criteria + 1];
+        for_each_pair(&mut |_, slot| starts[slot as usize + 1] += 1);
+        for slot in 0..criteria {
+            starts[slot + 1] += starts[slot];
+        }
+        let mut next = starts.clone();
+        let mut postings = vec![0u32; starts[criteria] as usize];
+        for_each_pair(&mut |id, slot| {
+            postings[next[slot as usize] as usize] = id;
             next[slot as usize] += 1;
-        }
+        });
+        Self { starts, postings }
     }
-    (starts, postings)
+
+    fn of(&self, criteria: u32) -> &[u32] {
+        let start = self.starts[criteria as usize] as usize;
+        let end = self.starts[criteria as usize + 1] as usize;
+        &self.postings[start..end]
+    }
 }
 
 /// A value string without wildcards.
@@ -311,43 +481,205 @@ fn plain(value: &AttributeValue) -> Option<&str> {
         .map(|value| value.as_str())
 }
 
-/// A configuration of a CVE, with interned criteria.
-#[derive(Debug)]
-struct StoredConfiguration {
-    cve: CveId,
-    position: usize,
-    configuration: Configuration<u32>,
+/// Criteria of a bucket (their configurations are in their [`Candidate`]).
+#[derive(Debug, Clone, Copy)]
+struct ListedCriteria {
+    criteria: u32,
+    specific_until: u8,
 }
 
-/// Criteria with version bounds, as an interval of positions among the
-/// bound versions of its product: version `i` of the sorted list is at
-/// `2i + 1`, the gap below it at `2i` (see [`Bucket::position`]).
+/// A listed criteria as the candidate lists of a bucket hold it: what
+/// testing it and marking its configurations need, without a visit to the
+/// criteria or to `Bucket::listed`.
 #[derive(Debug, Clone, Copy)]
-struct Interval {
-    end: u32,
-    start: u32,
+struct Candidate {
+    listed: u32,
+    /// The criteria's configurations: `Bucket::postings[first..first +
+    /// count]`, except that when `count` is 1, `first` is the configuration
+    /// itself (most criteria are vulnerable in one configuration).
+    first: u32,
+    count: u32,
+    specific_until: u8,
+}
+
+/// A configuration of a bucket, with what its hit needs.
+#[derive(Debug, Clone, Copy)]
+struct BucketConfiguration {
+    cve: CveId,
+    position: u32,
+    stored: u32,
+    /// The verdict for an asset given without platforms, when it is known
+    /// without evaluation (see [`verdict_without_platforms`]).
+    without_platforms: Option<PlatformVerdict>,
+}
+
+/// The verdict of a configuration in the bucket of `product` for an asset
+/// without platforms, when it follows from the shape of the condition:
+/// without platforms no part is known, so no entry is false, only true (the
+/// asset matches it) or unknown. An AND of nodes without negation, one of
+/// which has only entries of other products, is then unknown.
+fn verdict_without_platforms(
+    product: u32,
+    configuration: &StoredConfiguration,
+    layout: &Layout,
+) -> Option<PlatformVerdict> {
+    if configuration.unconditional {
+        return Some(PlatformVerdict::NotRequired);
+    }
+    let nodes = &layout.nodes[configuration.nodes.0 as usize..configuration.nodes.1 as usize];
+    let foreign_node = nodes.iter().any(|node| {
+        let entries = &layout.entries[node.entries.0 as usize..node.entries.1 as usize];
+        !entries.is_empty()
+            && entries
+                .iter()
+                .all(|entry| entry.product != product && entry.product != UNKEYED)
+    });
+    (configuration.operator == Operator::And
+        && !configuration.negate
+        && nodes.iter().all(|node| !node.negate)
+        && foreign_node)
+        .then_some(PlatformVerdict::Unknown)
+}
+
+/// Criteria with an unkeyed product, checked for every lookup, with the
+/// configurations in which they are vulnerable:
+/// `ApplicabilityIndex::unkeyed_postings[postings.0..postings.1]`.
+#[derive(Debug, Clone, Copy)]
+struct UnkeyedCriteria {
     criteria: u32,
+    postings: (u32, u32),
 }
 
 /// The vulnerable criteria of one `(part, vendor, product)`.
 #[derive(Debug, Default)]
 struct Bucket {
-    /// Criteria with an exact version: (interned lower-case version, criteria), sorted.
-    exact: Vec<(u32, u32)>,
-    /// Criteria without bounds whose version is ANY, NA or has wildcards.
-    versionless: Vec<u32>,
+    /// The criteria, ascending by criteria id; the entries below index it.
+    listed: Vec<ListedCriteria>,
+    /// Listed criteria with an exact version: (interned lower-case version,
+    /// candidate), sorted.
+    exact: Vec<(u32, Candidate)>,
+    /// Listed criteria without bounds whose version is ANY.
+    any_version: Vec<Candidate>,
+    /// Listed criteria without bounds whose version is NA.
+    not_applicable_version: Vec<Candidate>,
+    /// Listed criteria without bounds whose version has wildcards.
+    patterned_version: Vec<Candidate>,
     /// The distinct bound versions of `ranged`, ascending (interned versions).
     bound_versions: Vec<u32>,
-    /// Criteria with bounds, sorted by `end`.
-    ranged: Vec<Interval>,
+    /// The distinct starts of the intervals, ascending, each with the end of
+    /// its group in `ranged`.
+    starts: Vec<(u32, u32)>,
+    /// Listed criteria with bounds: (end, candidate), grouped by start (see
+    /// `starts`), each group sorted by end, descending.
+    ranged: Vec<(u32, Candidate)>,
+    /// The configurations in which listed criteria are vulnerable, ascending.
+    configurations: Vec<BucketConfiguration>,
+    /// The configurations of the candidates vulnerable in more than one.
+    postings: Vec<u32>,
 }
 
 impl Bucket {
-    fn set_ranged(&mut self, slots: &[u32], criteria: &[CompactCriteria], versions: &[Version]) {
-        let mut bound_versions: Vec<u32> = slots
+    /// Lays out the bucket from its criteria (in `listed`, ascending, each
+    /// with its postings in `vulnerable`).
+    fn lay_out(
+        &mut self,
+        product: u32,
+        vulnerable: &VulnerablePostings,
+        criteria: &[CompactCriteria],
+        values: &ValueTables<'_>,
+        layout: &Layout,
+    ) {
+        let ValueTables {
+            values,
+            value_names,
+            versions,
+        } = *values;
+        if self.listed.is_empty() {
+            return;
+        }
+        let slots: Vec<u32> = self.listed.iter().map(|listed| listed.criteria).collect();
+        let mut stored: Vec<u32> = slots
             .iter()
-            .flat_map(|&slot| {
-                let entry = &criteria[slot as usize];
+            .flat_map(|&slot| vulnerable.of(slot).iter().copied())
+            .collect();
+        stored.sort_unstable();
+        stored.dedup();
+        let local = |id: &u32| {
+            stored
+                .binary_search(id)
+                .expect("postings are among the bucket's configurations") as u32
+        };
+        let mut candidates = Vec::with_capacity(self.listed.len());
+        for (at, listed) in self.listed.iter().enumerate() {
+            let configurations = vulnerable.of(listed.criteria);
+            let first = match configurations {
+                [only] => local(only),
+                _ => {
+                    let start = self.postings.len() as u32;
+                    self.postings.extend(configurations.iter().map(local));
+                    start
+                }
+            };
+            candidates.push(Candidate {
+                listed: at as u32,
+                first,
+                count: configurations.len() as u32,
+                specific_until: listed.specific_until,
+            });
+        }
+        self.configurations = stored
+            .iter()
+            .map(|&id| {
+                let configuration = &layout.configurations[id as usize];
+                BucketConfiguration {
+                    cve: configuration.cve,
+                    position: configuration.position,
+                    stored: id,
+                    without_platforms: verdict_without_platforms(product, configuration, layout),
+                }
+            })
+            .collect();
+
+        let mut ranged = Vec::new();
+        for (&slot, candidate) in slots.iter().zip(candidates) {
+            let entry = &criteria[slot as usize];
+            if entry.bounded() {
+                ranged.push(candidate);
+                continue;
+            }
+            let version = &values[entry.attributes[Attribute::Version.index()] as usize];
+            match (
+                version,
+                value_names[entry.attributes[Attribute::Version.index()] as usize],
+            ) {
+                (_, Some(version)) => self.exact.push((version, candidate)),
+                (AttributeValue::Any, None) => self.any_version.push(candidate),
+                (AttributeValue::NotApplicable, None) => {
+                    self.not_applicable_version.push(candidate);
+                }
+                (AttributeValue::Value(_), None) => self.patterned_version.push(candidate),
+            }
+        }
+        self.exact
+            .sort_unstable_by_key(|&(version, candidate)| (version, candidate.listed));
+        if !ranged.is_empty() {
+            self.set_ranged(&ranged, &slots, criteria, versions);
+        }
+    }
+
+    fn set_ranged(
+        &mut self,
+        candidates: &[Candidate],
+        slots: &[u32],
+        criteria: &[CompactCriteria],
+        versions: &[Version],
+    ) {
+        let criteria_of =
+            |candidate: &Candidate| &criteria[slots[candidate.listed as usize] as usize];
+        let mut bound_versions: Vec<u32> = candidates
+            .iter()
+            .flat_map(|candidate| {
+                let entry = criteria_of(candidate);
                 [entry.start, entry.end]
             })
             .flatten()
@@ -363,24 +695,45 @@ impl Bucket {
                 })
                 .expect("every bound version is listed") as u32
         };
-        let mut ranged: Vec<Interval> = slots
+        // (start, end, candidate)
+        let mut intervals: Vec<(u32, u32, Candidate)> = candidates
             .iter()
-            .map(|&slot| {
-                let entry = &criteria[slot as usize];
-                Interval {
-                    start: entry.start.map_or(0, |(version, inclusive)| {
+            .map(|&candidate| {
+                let entry = criteria_of(&candidate);
+                (
+                    entry.start.map_or(0, |(version, inclusive)| {
                         2 * rank(version) + if inclusive { 1 } else { 2 }
                     }),
-                    end: entry.end.map_or(u32::MAX, |(version, inclusive)| {
+                    entry.end.map_or(u32::MAX, |(version, inclusive)| {
                         2 * rank(version) + u32::from(inclusive)
                     }),
-                    criteria: slot,
-                }
+                    candidate,
+                )
             })
             .collect();
-        ranged.sort_unstable_by_key(|interval| (interval.end, interval.start));
+        intervals.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.listed.cmp(&b.2.listed))
+        });
+        for (at, &(start, end, candidate)) in intervals.iter().enumerate() {
+            if self.starts.last().is_none_or(|&(last, _)| last != start) {
+                self.starts.push((start, at as u32));
+            }
+            self.ranged.push((end, candidate));
+        }
+        // Each start records where its group ends.
+        let ends: Vec<u32> = self
+            .starts
+            .iter()
+            .skip(1)
+            .map(|&(_, begin)| begin)
+            .chain([self.ranged.len() as u32])
+            .collect();
+        for (group, end) in self.starts.iter_mut().zip(ends) {
+            group.1 = end;
+        }
         self.bound_versions = bound_versions;
-        self.ranged = ranged;
     }
 
     /// Where `version` lies among the bound versions: `2i + 1` when it is
@@ -395,6 +748,46 @@ impl Bucket {
             .is_some_and(|&bound| versions[bound as usize] == *version);
         2 * below as u32 + u32::from(equal)
     }
+
+    /// The intervals that contain `position`, as candidates.
+    fn containing(&self, position: u32) -> impl Iterator<Item = &Candidate> + '_ {
+        let mut begin = 0;
+        self.starts
+            .iter()
+            .take_while(move |&&(start, _)| start <= position)
+            .flat_map(move |&(_, end)| {
+                let group = &self.ranged[begin as usize..end as usize];
+                begin = end;
+                group
+                    .iter()
+                    .take_while(move |&&(interval_end, _)| interval_end >= position)
+                    .map(|(_, candidate)| candidate)
+            })
+    }
+}
+
+/// One bit per item of a bucket.
+struct BitSet(Vec<u64>);
+
+impl BitSet {
+    fn new(len: usize) -> Self {
+        Self(vec![0; len.div_ceil(64)])
+    }
+
+    fn insert(&mut self, index: u32) {
+        self.0[index as usize / 64] |= 1 << (index % 64);
+    }
+
+    fn contains(&self, index: u32) -> bool {
+        self.0
+            .get(index as usize / 64)
+            .is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
+    /// How many bits are set.
+    fn count(&self) -> usize {
+        self.0.iter().map(|word| word.count_ones() as usize).sum()
+    }
 }
 
 /// An index from CPE names to the CVEs whose configurations apply to them.
@@ -402,17 +795,19 @@ impl Bucket {
 pub struct ApplicabilityIndex {
     cve_count: usize,
     configurations: Vec<StoredConfiguration>,
+    nodes: Vec<StoredNode>,
+    entries: Vec<StoredEntry>,
     criteria: Vec<CompactCriteria>,
-    /// The product key of each criteria, `None` when part, vendor or product
-    /// is ANY, NA or has wildcards.
-    keys: Vec<Option<ProductIds>>,
-    posting_starts: Vec<u32>,
-    postings: Vec<u32>,
+    details: Vec<CriteriaDetails>,
     values: Vec<AttributeValue>,
     versions: Vec<Version>,
     names: HashMap<Box<str>, u32>,
-    buckets: HashMap<ProductIds, Bucket>,
-    unkeyed: Vec<u32>,
+    products: HashMap<ProductIds, u32>,
+    /// One per product id (see `products`); empty for products that no
+    /// vulnerable criteria names.
+    buckets: Vec<Bucket>,
+    unkeyed: Vec<UnkeyedCriteria>,
+    unkeyed_postings: Vec<u32>,
 }
 
 /// A configuration of a CVE that applies to an asset, as
@@ -435,7 +830,11 @@ pub struct Hit {
 struct Probe<'a> {
     name: &'a WellFormedName,
     version: Option<&'a Version>,
-    key: Option<ProductIds>,
+    /// The product id, `None` when no criteria names the product.
+    product: Option<u32>,
+    /// Whether no attribute from the version on has wildcards: then the ANY
+    /// attributes of criteria cover the name's without a comparison.
+    plain_from_version: bool,
 }
 
 /// Criteria of the index, resolved for evaluation.
@@ -545,99 +944,180 @@ impl ApplicabilityIndex {
     /// without the explanation, which costs strings for every criteria.
     pub fn find(&self, asset: &Asset) -> Vec<Hit> {
         let probe = self.probe(asset.name(), asset.version());
-        let mut matched: Vec<u32> = Vec::new();
-        let mut add = |criteria: u32| matched.push(criteria);
-        // In a bucket, part, vendor and product are equal to the asset's.
-        let after_product = Attribute::Version.index();
-        if let Some(bucket) = probe.key.and_then(|key| self.buckets.get(&key)) {
-            if let Some(version) =
-                plain(probe.name.get(Attribute::Version)).and_then(|text| self.name_id(text))
-            {
-                let from = bucket.exact.partition_point(|&(own, _)| own < version);
-                for &(_, criteria) in bucket.exact[from..]
-                    .iter()
-                    .take_while(|(own, _)| *own == version)
-                {
-                    if self.covers_from(criteria, probe.name, after_product) {
-                        add(criteria);
-                    }
-                }
-            }
-            for &criteria in &bucket.versionless {
-                if self.covers_from(criteria, probe.name, after_product) {
-                    add(criteria);
-                }
-            }
-            if let Some(version) = probe.version
-                && !bucket.ranged.is_empty()
-            {
-                let position = bucket.position(version, &self.versions);
-                let from = bucket
-                    .ranged
-                    .partition_point(|interval| interval.end < position);
-                for interval in &bucket.ranged[from..] {
-                    if interval.start <= position
-                        && self.covers_from(interval.criteria, probe.name, after_product)
-                    {
-                        add(interval.criteria);
-                    }
-                }
+        let empty = Bucket::default();
+        let bucket = probe
+            .product
+            .map_or(&empty, |product| &self.buckets[product as usize]);
+        let (matched, hit) = self.matched_in_bucket(bucket, &probe);
+        // Configurations hit through criteria checked for every lookup.
+        let mut elsewhere: Vec<u32> = Vec::new();
+        for unkeyed in &self.unkeyed {
+            if self.matches(unkeyed.criteria, &probe) {
+                let (start, end) = unkeyed.postings;
+                elsewhere.extend_from_slice(&self.unkeyed_postings[start as usize..end as usize]);
             }
         }
-        for &criteria in &self.unkeyed {
-            if self.matches(criteria, &probe) {
-                add(criteria);
-            }
-        }
-        matched.sort_unstable();
-        let mut stored: Vec<u32> = Vec::new();
-        for &criteria in &matched {
-            stored.extend_from_slice(self.postings(criteria));
-        }
-        stored.sort_unstable();
-        stored.dedup();
+        elsewhere.sort_unstable();
+        elsewhere.dedup();
+
         let platforms: Vec<Probe<'_>> = asset
             .platforms()
             .iter()
             .map(|(name, version)| self.probe(name, version.as_ref()))
             .collect();
-        // Criteria listed under a product were all tested above: whether
-        // they match the asset is whether they are in `matched`.
-        let matches_asset = |criteria: u32| {
-            let key = self.keys[criteria as usize];
-            if key.is_some() && key != probe.key {
+        let truth = |entry: &StoredEntry| {
+            let matches_asset = if entry.product == UNKEYED {
+                self.matches(entry.criteria, &probe)
+            } else if Some(entry.product) != probe.product {
                 false
-            } else if self.postings(criteria).is_empty() {
-                self.matches(criteria, &probe)
+            } else if entry.listed == NOT_LISTED {
+                self.matches(entry.criteria, &probe)
             } else {
-                matched.binary_search(&criteria).is_ok()
-            }
-        };
-        let truth = |&criteria: &u32| {
-            if matches_asset(criteria)
+                // Listed criteria of the asset's product were all tested.
+                matched.contains(entry.listed)
+            };
+            if matches_asset
                 || platforms
                     .iter()
-                    .any(|platform| self.matches(criteria, platform))
+                    .any(|platform| self.matches_entry(entry, platform))
             {
                 return Truth::True;
             }
-            match self.resolve(criteria).part() {
-                Some(part) if asset.knows_part(part) => Truth::False,
+            match entry.part {
+                NO_PART => Truth::Unknown,
+                part if asset.knows_part(part as usize) => Truth::False,
                 _ => Truth::Unknown,
             }
         };
-        stored
-            .into_iter()
-            .map(|id| {
-                let stored = &self.configurations[id as usize];
-                Hit {
-                    cve: stored.cve,
-                    configuration: stored.position,
-                    verdict: platform_verdict(&stored.configuration, truth),
-                    stored: id,
+        let verdict = |stored: u32| {
+            let configuration = &self.configurations[stored as usize];
+            if configuration.unconditional {
+                return PlatformVerdict::NotRequired;
+            }
+            let (first, last) = configuration.nodes;
+            condition_verdict(
+                configuration.operator,
+                configuration.negate,
+                self.nodes[first as usize..last as usize]
+                    .iter()
+                    .map(|node| {
+                        let (from, to) = node.entries;
+                        node_truth(
+                            node.operator,
+                            node.negate,
+                            self.entries[from as usize..to as usize].iter().map(truth),
+                        )
+                    }),
+            )
+        };
+        let to_hit = |stored: u32| {
+            let configuration = &self.configurations[stored as usize];
+            Hit {
+                cve: configuration.cve,
+                configuration: configuration.position as usize,
+                verdict: verdict(stored),
+                stored,
+            }
+        };
+
+        let without_platforms = platforms.is_empty();
+        let mut hits: Vec<Hit> = Vec::with_capacity(hit.count() + elsewhere.len());
+        // Hits whose verdict needs an evaluation: done after the hits are
+        // read out, so that the loop reading them stays short.
+        let mut to_evaluate: Vec<usize> = Vec::new();
+        let mut elsewhere = elsewhere.into_iter().peekable();
+        for (word_index, &word) in hit.0.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let bit = word.trailing_zeros();
+                word &= word - 1;
+                let local = word_index * 64 + bit as usize;
+                let configuration = &bucket.configurations[local];
+                while let Some(id) = elsewhere.next_if(|&id| id <= configuration.stored) {
+                    if id < configuration.stored {
+                        hits.push(to_hit(id));
+                    }
                 }
-            })
-            .collect()
+                let known = configuration
+                    .without_platforms
+                    .filter(|_| without_platforms);
+                if known.is_none() {
+                    to_evaluate.push(hits.len());
+                }
+                hits.push(Hit {
+                    cve: configuration.cve,
+                    configuration: configuration.position as usize,
+                    // Replaced below when unknown here.
+                    verdict: known.unwrap_or(PlatformVerdict::Unknown),
+                    stored: configuration.stored,
+                });
+            }
+        }
+        for at in to_evaluate {
+            hits[at].verdict = verdict(hits[at].stored);
+        }
+        hits.extend(elsewhere.map(to_hit));
+        hits
+    }
+
+    /// The listed criteria of `bucket` that match the probe (whose product
+    /// is the bucket's), and the bucket's configurations in which they are
+    /// vulnerable.
+    fn matched_in_bucket(&self, bucket: &Bucket, probe: &Probe<'_>) -> (BitSet, BitSet) {
+        let mut matched = BitSet::new(bucket.listed.len());
+        let mut hit = BitSet::new(bucket.configurations.len());
+        let mut add = |candidate: &Candidate| {
+            // In a bucket, part, vendor and product are equal to the asset's;
+            // trailing ANY attributes cover a name without wildcards, so most
+            // criteria are covered without a visit.
+            let covered = (probe.plain_from_version
+                && usize::from(candidate.specific_until) <= Attribute::Version.index())
+                || self.covers_from(
+                    bucket.listed[candidate.listed as usize].criteria,
+                    candidate.specific_until,
+                    probe,
+                    Attribute::Version.index(),
+                );
+            if !covered {
+                return;
+            }
+            matched.insert(candidate.listed);
+            if candidate.count == 1 {
+                hit.insert(candidate.first);
+            } else {
+                let from = candidate.first as usize;
+                for &configuration in &bucket.postings[from..from + candidate.count as usize] {
+                    hit.insert(configuration);
+                }
+            }
+        };
+        let version = probe.name.get(Attribute::Version);
+        if let Some(version) = plain(version).and_then(|text| self.name_id(text)) {
+            let from = bucket.exact.partition_point(|&(own, _)| own < version);
+            for (_, candidate) in bucket.exact[from..]
+                .iter()
+                .take_while(|(own, _)| *own == version)
+            {
+                add(candidate);
+            }
+        }
+        bucket.any_version.iter().for_each(&mut add);
+        // NA covers only NA, a pattern only a value.
+        match version {
+            AttributeValue::NotApplicable => {
+                bucket.not_applicable_version.iter().for_each(&mut add)
+            }
+            AttributeValue::Value(_) => bucket.patterned_version.iter().for_each(&mut add),
+            AttributeValue::Any => {}
+        }
+        if let Some(version) = probe.version
+            && !bucket.ranged.is_empty()
+        {
+            bucket
+                .containing(bucket.position(version, &self.versions))
+                .for_each(&mut add);
+        }
+        (matched, hit)
     }
 
     /// The explanation of `hits` (from [`find`](Self::find) for the same
@@ -647,8 +1127,9 @@ impl ApplicabilityIndex {
         let mut applicabilities: Vec<Applicability> = Vec::new();
         for hit in hits {
             let stored = &self.configurations[hit.stored as usize];
+            let configuration = self.configuration(stored);
             let Some(found) =
-                assess_configuration(stored.position, &stored.configuration, asset, |&criteria| {
+                assess_configuration(hit.configuration, &configuration, asset, |&criteria| {
                     self.resolve(criteria)
                 })
             else {
@@ -665,15 +1146,32 @@ impl ApplicabilityIndex {
         applicabilities
     }
 
-    /// The configurations in which `criteria` is vulnerable, ascending.
-    fn postings(&self, criteria: u32) -> &[u32] {
-        let start = self.posting_starts[criteria as usize] as usize;
-        let end = self.posting_starts[criteria as usize + 1] as usize;
-        &self.postings[start..end]
+    /// A stored configuration as the model's tree, for the explanation.
+    fn configuration(&self, stored: &StoredConfiguration) -> Configuration<u32> {
+        let (first, last) = stored.nodes;
+        Configuration {
+            provenance: stored.provenance,
+            operator: stored.operator,
+            negate: stored.negate,
+            nodes: self.nodes[first as usize..last as usize]
+                .iter()
+                .map(|node| Node {
+                    operator: node.operator,
+                    negate: node.negate,
+                    matches: self.entries[node.entries.0 as usize..node.entries.1 as usize]
+                        .iter()
+                        .map(|entry| CpeMatch {
+                            vulnerable: entry.vulnerable,
+                            criteria: entry.criteria,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
     }
 
     fn probe<'a>(&self, name: &'a WellFormedName, version: Option<&'a Version>) -> Probe<'a> {
-        let key = match (
+        let product = match (
             part_index(name.get(Attribute::Part)),
             plain(name.get(Attribute::Vendor)),
             plain(name.get(Attribute::Product)),
@@ -681,19 +1179,38 @@ impl ApplicabilityIndex {
             (Some(part), Some(vendor), Some(product)) => self
                 .name_id(vendor)
                 .zip(self.name_id(product))
-                .map(|(vendor, product)| (part as u8, vendor, product)),
+                .and_then(|(vendor, product)| {
+                    self.products.get(&(part as u8, vendor, product)).copied()
+                }),
             _ => None,
         };
-        Probe { name, version, key }
+        let plain_from_version = name
+            .iter()
+            .skip(Attribute::Version.index())
+            .all(|(_, value)| value.as_value().is_none_or(|value| !value.has_wildcards()));
+        Probe {
+            name,
+            version,
+            product,
+            plain_from_version,
+        }
+    }
+
+    /// Whether the criteria of `entry` match a probe, with the product
+    /// compared as ids.
+    fn matches_entry(&self, entry: &StoredEntry, probe: &Probe<'_>) -> bool {
+        (entry.product == UNKEYED || Some(entry.product) == probe.product)
+            && self.matches(entry.criteria, probe)
     }
 
     /// Whether criteria match a probe, as [`Criteria::matches`] decides,
-    /// with the product compared as interned ids.
+    /// with the product compared as ids.
     fn matches(&self, criteria: u32, probe: &Probe<'_>) -> bool {
-        let from = match self.keys[criteria as usize] {
-            Some(key) if probe.key == Some(key) => Attribute::Version.index(),
-            Some(_) => return false,
-            None => 0,
+        let details = self.details[criteria as usize];
+        let from = match details.product {
+            UNKEYED => 0,
+            product if probe.product == Some(product) => Attribute::Version.index(),
+            _ => return false,
         };
         let entry = &self.criteria[criteria as usize];
         if entry.bounded()
@@ -703,7 +1220,7 @@ impl ApplicabilityIndex {
         {
             return false;
         }
-        self.covers_from(criteria, probe.name, from)
+        self.covers_from(criteria, details.specific_until, probe, from)
     }
 
     fn in_bounds(&self, criteria: &CompactCriteria, version: &Version) -> bool {
@@ -725,11 +1242,27 @@ impl ApplicabilityIndex {
         above && below
     }
 
-    /// Whether the criteria's attributes from `from` on cover the name's.
-    fn covers_from(&self, criteria: u32, name: &WellFormedName, from: usize) -> bool {
-        self.criteria[criteria as usize].attributes[from..]
+    /// Whether the criteria's attributes from `from` on cover the probe's.
+    /// When the probe has no wildcards from the version on, the criteria's
+    /// trailing ANY attributes (from `specific_until`) cover it unseen.
+    fn covers_from(
+        &self,
+        criteria: u32,
+        specific_until: u8,
+        probe: &Probe<'_>,
+        from: usize,
+    ) -> bool {
+        let until = if probe.plain_from_version && from >= Attribute::Version.index() {
+            usize::from(specific_until)
+        } else {
+            Attribute::ALL.len()
+        };
+        if until <= from {
+            return true;
+        }
+        self.criteria[criteria as usize].attributes[from..until]
             .iter()
-            .zip(name.iter().skip(from))
+            .zip(probe.name.iter().skip(from))
             .all(|(&value, (_, concrete))| {
                 matches!(
                     compare_attribute(&self.values[value as usize], concrete),

@@ -410,6 +410,9 @@ pub struct BenchmarkReport {
     /// ([`ApplicabilityIndex::lookup`](crate::ApplicabilityIndex::lookup)),
     /// over a tenth as many lookups.
     pub explained_lookups_per_second: f64,
+    /// Lookups of an inventory mix (60 % products that no CVE names, see
+    /// [`synthetic_inventory_asset`]), as `govsec bench vulndb` runs them.
+    pub inventory_mix: LookupReport,
     /// Peak resident set size of the process in KiB (Linux `VmHWM`), if known.
     pub peak_rss_kib: Option<u64>,
 }
@@ -468,6 +471,7 @@ pub fn benchmark(
     });
     let explained = (per_thread / 10).max(1);
     let (_, explained_seconds) = run(explained, &|asset| index.lookup(asset).len());
+    let inventory_mix = measure_lookups(&index, lookups, threads, seed, 600);
     Ok(BenchmarkReport {
         cves: report.records,
         criteria: index.criteria_count(),
@@ -479,6 +483,7 @@ pub fn benchmark(
         lookup_seconds,
         lookups_per_second: (per_thread * threads) as f64 / lookup_seconds,
         explained_lookups_per_second: (explained * threads) as f64 / explained_seconds,
+        inventory_mix,
         peak_rss_kib: peak_rss_kib(),
     })
 }

@@ -194,11 +194,19 @@ fn records_round_trip_through_serde() {
 const VENDORS: [&str; 4] = ["acme", "globex", "initech", "*"];
 const PRODUCTS: [&str; 4] = ["server", "client", "agent", "serv*"];
 const VERSIONS: [&str; 8] = ["1.0", "1.2", "1.10", "2.0", "2.0.1", "1.0.1f", "-", "*"];
-const PLATFORMS: [&str; 3] = [
+/// The last two are applications that criteria also name as vulnerable, so
+/// that a platform entry can be one the asset itself matches.
+const PLATFORMS: [&str; 5] = [
     "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*",
     "cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*",
     "cpe:2.3:h:acme:box:-:*:*:*:*:*:*:*",
+    "cpe:2.3:a:acme:server:1.2:*:*:*:*:*:*:*",
+    "cpe:2.3:a:globex:client:*:*:*:*:*:*:*:*",
 ];
+/// Updates of assets: a value, NA, and ANY and a wildcard, which criteria
+/// must not cover without comparing (an ANY criteria attribute covers no
+/// wildcard value).
+const ASSET_UPDATES: [&str; 4] = ["sp1", "-", "*", "sp*"];
 
 /// Criteria: a product, a version (or a range), and an update.
 fn criteria() -> impl Strategy<Value = (String, String)> {
@@ -244,11 +252,15 @@ fn criteria() -> impl Strategy<Value = (String, String)> {
         })
 }
 
+/// Records of one configuration: vulnerable criteria, alone (OR) or with a
+/// platform node (AND), or split into two vulnerable nodes (AND), or with
+/// a second, vulnerable criteria in the platform node.
 fn records() -> impl Strategy<Value = Vec<CveRecord>> {
     prop::collection::vec(
         (
-            prop::collection::vec(criteria(), 1..4),
-            prop::option::of(0..3usize),
+            prop::collection::vec(criteria(), 1..5),
+            prop::option::of(0..PLATFORMS.len()),
+            0..3usize,
         ),
         1..25,
     )
@@ -256,19 +268,27 @@ fn records() -> impl Strategy<Value = Vec<CveRecord>> {
         specs
             .into_iter()
             .enumerate()
-            .map(|(index, (entries, platform))| {
+            .map(|(index, (entries, platform, shape))| {
                 let vulnerable: Vec<(bool, &str, &str)> = entries
                     .iter()
                     .map(|(c, b)| (true, c.as_str(), b.as_str()))
                     .collect();
                 let id = format!("CVE-2020-{:04}", 1000 + index);
-                match platform {
-                    Some(platform) => record(
+                match (platform, shape) {
+                    (Some(platform), 2) => {
+                        let mut condition = vec![(false, PLATFORMS[platform], "")];
+                        condition.push(vulnerable[0]);
+                        record(&id, &[&vulnerable[1..], &condition], "AND")
+                    }
+                    (Some(platform), _) => record(
                         &id,
                         &[&vulnerable, &[(false, PLATFORMS[platform], "")]],
                         "AND",
                     ),
-                    None => record(&id, &[&vulnerable], "OR"),
+                    (None, 1) if vulnerable.len() > 1 => {
+                        record(&id, &[&vulnerable[..1], &vulnerable[1..]], "AND")
+                    }
+                    (None, _) => record(&id, &[&vulnerable], "OR"),
                 }
             })
             .collect()
@@ -280,8 +300,8 @@ fn asset() -> impl Strategy<Value = Asset> {
         0..3usize,
         0..3usize,
         0..8usize,
-        prop::bool::ANY,
-        prop::collection::vec(0..3usize, 0..2),
+        prop::sample::select(vec![0, 0, 1, 1, 2, 3]),
+        prop::collection::vec(0..PLATFORMS.len(), 0..3),
     )
         .prop_map(|(vendor, product, version, update, platforms)| {
             let version = if VERSIONS[version] == "*" {
@@ -289,7 +309,7 @@ fn asset() -> impl Strategy<Value = Asset> {
             } else {
                 VERSIONS[version]
             };
-            let update = if update { "-" } else { "sp1" };
+            let update = ASSET_UPDATES[update];
             let cpe = format!(
                 "cpe:2.3:a:{}:{}:{version}:{update}:*:*:*:*:*:*",
                 VENDORS[vendor], PRODUCTS[product]
