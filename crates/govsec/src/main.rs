@@ -126,10 +126,7 @@ fn main() -> ExitCode {
         ),
         Command::Scan(args) => {
             return match commands::scan::run(args, lang) {
-                Ok(text) => {
-                    println!("{text}");
-                    ExitCode::SUCCESS
-                }
+                Ok(text) => print_result(&text),
                 Err(commands::scan::ScanFailure::Input(message)) => {
                     eprintln!("govsec: {message}");
                     ExitCode::from(2)
@@ -144,10 +141,7 @@ fn main() -> ExitCode {
     };
     if let Some(result) = pure {
         return match result {
-            Ok(text) => {
-                println!("{text}");
-                ExitCode::SUCCESS
-            }
+            Ok(text) => print_result(&text),
             Err(message) => {
                 eprintln!("govsec: {message}");
                 ExitCode::from(2)
@@ -202,5 +196,16 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Vulndb(command) => commands::vulndb::run(command, &settings).await,
         Command::Inventory(command) => commands::inventory::run(command, &settings).await,
         Command::Cpe(_) | Command::Version(_) | Command::Scan(_) => Ok(()),
+    }
+}
+
+/// Prints a command's answer; only a failing stdout, not one closed early, fails the command.
+fn print_result(text: &str) -> ExitCode {
+    match commands::print_line(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("govsec: {error}");
+            ExitCode::from(1)
+        }
     }
 }

@@ -933,3 +933,30 @@ async fn statistics_read_in_traditional_chinese_and_english() {
         assert!(!en.contains("records_by_source"), "no raw keys: {en}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let Some(data) = data_dir() else { return };
+    let nvd = data.join("nvd/nvdcve-2.0-sample.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govsec"))
+        .args([
+            "vulndb",
+            "lookup",
+            "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+            "--nvd",
+            path_text(&nvd),
+            "--format",
+            "json",
+        ])
+        .env_remove("GOVSEC_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: the reading end is closed before the answer is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let message = stderr(&output);
+    assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(output.status.code(), Some(0), "{message}");
+}

@@ -127,15 +127,14 @@ async fn import(
         Ok(outcome) => {
             let total = outcome.created + outcome.updated;
             match format {
-                OutputFormat::Json => println!(
-                    "{}",
-                    serde_json::json!({"imported": total, "created": outcome.created, "updated": outcome.updated})
+                OutputFormat::Json => super::print_line(
+                    serde_json::json!({"imported": total, "created": outcome.created, "updated": outcome.updated}),
                 ),
-                OutputFormat::Text => println!(
-                    "{}",
-                    Text::ImportDone.fill(lang, &[&total, &outcome.created, &outcome.updated])
+                OutputFormat::Text => super::print_line(
+                    Text::ImportDone.fill(lang, &[&total, &outcome.created, &outcome.updated]),
                 ),
             }
+            .map_err(anyhow::Error::from)?;
             Ok(())
         }
         Err(StoreError::Rejected(govsec_core::Error::ImportRejected { problems, .. })) => {
@@ -144,10 +143,8 @@ async fn import(
                     .iter()
                     .map(|p| serde_json::json!({"file": p.file, "row": p.row, "column": p.column, "problem": p.problem.code(), "message": p.problem.message(lang)}))
                     .collect();
-                println!(
-                    "{}",
-                    serde_json::json!({"rejected": true, "problems": list})
-                );
+                super::print_line(serde_json::json!({"rejected": true, "problems": list}))
+                    .map_err(anyhow::Error::from)?;
             }
             let mut lines: Vec<String> = problems.iter().map(|p| p.render(lang)).collect();
             lines.push(Text::ImportRejected.fill(lang, &[&problems.len()]));

@@ -37,20 +37,20 @@ pub async fn run(command: AuditCommand, settings: &Settings) -> Result<(), Failu
     store.close().await;
     match verify(&entries, anchor.as_ref()) {
         Ok(head) => {
-            println!(
-                "{}",
-                serde_json::json!({"intact": true, "entries": entries.len(), "head": head.to_string()})
-            );
+            super::print_line(
+                serde_json::json!({"intact": true, "entries": entries.len(), "head": head.to_string()}),
+            )
+            .map_err(anyhow::Error::from)?;
             eprintln!(
                 "{}",
                 Text::AuditIntact.fill(lang, &[&entries.len(), &head.sequence, &head.hash])
             );
         }
         Err(tampering) => {
-            println!(
-                "{}",
-                serde_json::json!({"intact": false, "entries": entries.len(), "tampering": tampering, "message": tampering.message(lang)})
-            );
+            super::print_line(
+                serde_json::json!({"intact": false, "entries": entries.len(), "tampering": tampering, "message": tampering.message(lang)}),
+            )
+            .map_err(anyhow::Error::from)?;
             eprintln!(
                 "{}",
                 Text::AuditTampered.fill(lang, &[&tampering.message(lang)])

@@ -330,16 +330,9 @@ async fn normalize(args: NormalizeArgs, settings: &Settings) -> Result<(), Failu
     }
 }
 
-/// Writes the report to stdout; a reader that stopped early (`| head`) is not a failure.
+/// Writes a line to stdout; a reader that stopped early (`| head`) is not a failure.
 fn print_output(output: &str) -> Result<(), Failure> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{output}").and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(error.into()))
-        }
-        _ => Ok(()),
-    }
+    super::print_line(output).map_err(|error| Failure::Internal(error.into()))
 }
 
 fn read_options(args: &NormalizeArgs, lang: Lang) -> Result<ReadOptions, Failure> {

@@ -19,6 +19,17 @@ pub mod vulndb_import;
 pub mod vulndb_update;
 
 /// Now, in Unix seconds: what the store's timestamps and the identity rules count in.
+/// Writes a line of a command's output. A reader that stopped early (`govsec … | head`) is not
+/// a failure: the command ends quietly, as Unix tools do, where `println!` would panic.
+pub fn print_line(text: impl std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
+}
+
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

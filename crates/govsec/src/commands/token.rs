@@ -85,7 +85,8 @@ pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failu
                 .create_api_token(&record, &label, &Actor::command_line())
                 .await
                 .map_err(anyhow::Error::from)?;
-            println!("{id}\t{}", token.reveal());
+            super::print_line(format_args!("{id}\t{}", token.reveal()))
+                .map_err(anyhow::Error::from)?;
         }
         TokenCommand::List { .. } => {
             for token in store
@@ -102,14 +103,15 @@ pub async fn run(command: TokenCommand, settings: &Settings) -> Result<(), Failu
                 } else {
                     "active"
                 };
-                println!(
+                super::print_line(format_args!(
                     "{}\t{}\t{}\t{}\t{}",
                     token.id,
                     token.role.key(),
                     state,
                     token.expires_at,
                     token.label
-                );
+                ))
+                .map_err(anyhow::Error::from)?;
             }
         }
         TokenCommand::Revoke { id, .. } => {

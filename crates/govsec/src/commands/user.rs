@@ -103,6 +103,7 @@ pub async fn run(command: UserCommand, settings: &Settings) -> Result<(), Failur
         .await
         .map_err(anyhow::Error::from)?;
     store.close().await;
-    println!("{}\t{password}", login.as_str());
+    super::print_line(format_args!("{}\t{password}", login.as_str()))
+        .map_err(anyhow::Error::from)?;
     Ok(())
 }

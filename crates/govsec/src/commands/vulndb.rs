@@ -274,7 +274,7 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
             }
         }
     };
-    println!("{output}");
+    super::print_line(output).map_err(anyhow::Error::from)?;
     Ok(())
 }
 
