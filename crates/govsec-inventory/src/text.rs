@@ -168,12 +168,21 @@ impl<R: Read> DecodedLines<R> {
             }
         }
         loop {
-            rest.push_str(&self.text[self.consumed..]);
-            self.text.clear();
-            self.consumed = 0;
             if self.input_done {
+                rest.push_str(&self.text[self.consumed..]);
+                self.consumed = self.text.len();
                 return Ok(rest);
             }
+            // Whole lines move to the document; the line being read stays, so that a byte
+            // that does not decode is still placed by its line and field.
+            if let Some(end) = self.text[self.consumed..].rfind('\n') {
+                let lines = &self.text[self.consumed..=self.consumed + end];
+                self.line += lines.matches('\n').count();
+                rest.push_str(lines);
+                self.consumed += end + 1;
+            }
+            self.text.drain(..self.consumed);
+            self.consumed = 0;
             self.fill()?;
         }
     }

@@ -224,3 +224,20 @@ proptest! {
         prop_assert_eq!(found, expected, "{}", text);
     }
 }
+
+#[test]
+fn a_bad_byte_deep_in_a_json_document_is_placed_by_its_line() {
+    let mut bytes = b"[\n".to_vec();
+    for index in 0..10_000 {
+        bytes.extend_from_slice(
+            format!("  {{\"name\": \"微軟 Tool {index}\", \"version\": \"1.0\"}},\n").as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(b"  {\"name\": \"x, \xA4\xA4\"}\n]\n");
+    match read_inventory("programs.json", &bytes, &ReadOptions::default()) {
+        Err(InventoryError::MixedEncoding { row, column, .. }) => {
+            assert_eq!((row, column), (10_002, 2));
+        }
+        other => panic!("expected mixed encoding, got {other:?}"),
+    }
+}
