@@ -111,10 +111,12 @@ pub fn write_report(
         let entry = entry.map_err(|error| ReportError::Input(error.message(lang)))?;
         let row = entries.normalise(&entry);
         totals.rows += 1;
-        let status = STATUSES
-            .iter()
-            .position(|&status| status == row.normalisation.status)
-            .unwrap_or(3);
+        let status = match row.normalisation.status {
+            Status::Converted => 0,
+            Status::Ambiguous => 1,
+            Status::Unconverted => 2,
+            Status::Invalid => 3,
+        };
         totals.by_status[status] += 1;
         totals.prohibited += usize::from(row.normalisation.prohibited.is_some());
     }
