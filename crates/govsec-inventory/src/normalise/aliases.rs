@@ -125,6 +125,8 @@ struct AliasFile {
 struct VendorBlock {
     vendor: String,
     names: Vec<String>,
+    #[serde(default)]
+    distributes: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,6 +205,8 @@ pub struct Aliases {
     longest_phrase: usize,
     /// Publisher phrase key → CPE vendor.
     vendors: HashMap<String, Arc<str>>,
+    /// Vendors that publish other projects' software under their own name.
+    distributors: HashSet<Arc<str>>,
     /// Exact package name → product index.
     packages: HashMap<String, usize>,
     /// Product key → its first block.
@@ -272,6 +276,9 @@ impl Aliases {
                     "vendor {:?} is not a CPE value",
                     block.vendor
                 )));
+            }
+            if block.distributes {
+                self.distributors.insert(vendor.clone());
             }
             let english = block
                 .names
@@ -425,6 +432,12 @@ impl Aliases {
     pub(crate) fn publisher_key(&self, publisher: &str) -> String {
         let words = self.name_words(publisher);
         words::phrase_key(&company_stripped(words.words))
+    }
+
+    /// Whether the vendor publishes other projects' software under its own name, so that it
+    /// as a publisher says nothing about a product's vendor.
+    pub(crate) fn distributes(&self, vendor: &str) -> bool {
+        self.distributors.contains(vendor)
     }
 
     /// The CPE vendor a publisher name stands for, if the table knows it.

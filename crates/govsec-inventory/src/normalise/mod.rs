@@ -345,24 +345,6 @@ impl LearnedMappings {
     }
 }
 
-/// Vendors that distribute other projects' software under their own name.
-const DISTRIBUTORS: &[&str] = &[
-    "redhat",
-    "canonical",
-    "debian",
-    "suse",
-    "opensuse",
-    "fedoraproject",
-    "centos",
-    "rocky",
-    "almalinux",
-    "oracle_linux",
-    "amazon",
-    "alpinelinux",
-    "archlinux",
-    "chocolatey",
-];
-
 /// Thresholds of the decision, so that a deployment's choice is explicit.
 const CONVERTED_AT: f64 = 0.8;
 /// A ranked candidate converts only when it leads the next by this much.
@@ -885,7 +867,7 @@ impl Normaliser {
             let alias = &self.aliases.products[found.product];
             // Distributions repackage upstream software under their own name: Red Hat as the
             // publisher of "OpenSSL" does not make it another product.
-            let publisher_vendor = publisher_vendor.filter(|v| !DISTRIBUTORS.contains(&v.as_ref()));
+            let publisher_vendor = publisher_vendor.filter(|v| !self.aliases.distributes(v));
             let publisher_agrees = publisher_vendor
                 .as_deref()
                 .is_none_or(|vendor| vendor == alias.key.vendor.as_ref());
@@ -1083,7 +1065,7 @@ impl Normaliser {
             .first()
             .and_then(|word| self.aliases.vendor_of_publisher(word));
         let vendor = publisher_vendor
-            .filter(|v| !DISTRIBUTORS.contains(v))
+            .filter(|v| !self.aliases.distributes(v))
             .map(Arc::from)
             .or(named_vendor.clone())?;
         let model: Vec<String> = written

@@ -695,3 +695,54 @@ fn active_directory_is_its_windows_server_release() {
         Some("cpe:2.3:o:microsoft:windows_server_2019:10.0.17763.5206:*:*:*:*:*:*:*")
     );
 }
+
+#[test]
+fn a_distributor_as_publisher_says_nothing_about_the_vendor() {
+    let table = r#"
+[[vendor]]
+vendor = "openssl"
+names = ["OpenSSL Project"]
+
+[[vendor]]
+vendor = "examplelinux"
+names = ["Example Linux Foundation"]
+distributes = true
+
+[[vendor]]
+vendor = "examplesoft"
+names = ["Example Soft Ltd"]
+
+[[product]]
+part = "a"
+vendor = "openssl"
+product = "openssl"
+names = ["OpenSSL"]
+"#;
+    let aliases = Aliases::from_toml("table.toml", table).unwrap();
+    let dictionary = ProductDictionary::from_aliases(&aliases);
+    let normaliser = Normaliser::new(aliases, dictionary, LearnedMappings::default());
+    let repackaged = normaliser.normalise_entry(
+        &entry("OpenSSL", Some("Example Linux Foundation"), Some("3.0.7")),
+        false,
+    );
+    assert_eq!(repackaged.status, Status::Converted);
+    assert!(
+        !repackaged
+            .remarks
+            .iter()
+            .any(|r| matches!(r, Remark::PublisherDisagrees { .. })),
+        "{:?}",
+        repackaged.remarks
+    );
+    // Another vendor that does not distribute is a disagreeing publisher.
+    let other = normaliser.normalise_entry(
+        &entry("OpenSSL", Some("Example Soft Ltd"), Some("3.0.7")),
+        false,
+    );
+    assert!(
+        other
+            .remarks
+            .iter()
+            .any(|r| matches!(r, Remark::PublisherDisagrees { .. }))
+    );
+}
