@@ -38,7 +38,9 @@ pub use identity::{
 };
 pub use mappings::{DictionaryRow, NewSoftwareMapping, SoftwareMapping};
 pub use security_keys::{CeremonyPurpose, KeyRemoval, NewSecurityKey, SecurityKeyRecord};
-pub use vulndb::{RecordCounts, RecordSource, VulndbImport, VulndbStatistics};
+pub use vulndb::{
+    ChosenRecords, PreparedRecords, RecordCounts, RecordSource, VulndbImport, VulndbStatistics,
+};
 
 /// How long a SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);

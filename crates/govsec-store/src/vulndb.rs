@@ -155,6 +155,90 @@ pub struct VulndbImport {
     journal: Option<Vec<JournalEntry>>,
 }
 
+/// Records chosen by [`VulndbImport::choose`], not yet turned into rows.
+pub struct ChosenRecords {
+    source: RecordSource,
+    replaced: Vec<String>,
+    records: Vec<CveRecord>,
+}
+
+/// A CVE id and a position in one of its record's lists.
+type Positioned<T> = (String, i64, T);
+
+/// Chosen records as the rows of every table, ready for [`VulndbImport::write`]. Preparing
+/// them is most of an import's work outside the database, so it can run on another thread
+/// while the previous batch is written.
+pub struct PreparedRecords {
+    source: RecordSource,
+    replaced: Vec<String>,
+    records: Vec<RecordRow>,
+    descriptions: Vec<Positioned<Description>>,
+    weaknesses: Vec<Positioned<Weakness>>,
+    /// Each reference with its tags as stored (a JSON array).
+    references: Vec<(String, i64, Reference, String)>,
+    metrics: Vec<Positioned<CvssMetric>>,
+    /// CVE id, part, vendor and product of each vulnerable criteria's product.
+    products: Vec<(String, String, String, String)>,
+}
+
+impl ChosenRecords {
+    /// The records' rows. No I/O: it may run on any thread.
+    pub fn prepare(self) -> PreparedRecords {
+        let key = self.source.key();
+        let mut prepared = PreparedRecords {
+            source: self.source,
+            replaced: self.replaced,
+            records: Vec::with_capacity(self.records.len()),
+            descriptions: Vec::new(),
+            weaknesses: Vec::new(),
+            references: Vec::new(),
+            metrics: Vec::new(),
+            products: Vec::new(),
+        };
+        for record in self.records {
+            let row = record_row(&record, key);
+            let id = row.cve_id.clone();
+            let (products, unkeyed) = record.vulnerable_products();
+            for product in products {
+                prepared.products.push((
+                    id.clone(),
+                    product.part.to_string(),
+                    product.vendor,
+                    product.product,
+                ));
+            }
+            if unkeyed {
+                prepared
+                    .products
+                    .push((id.clone(), "*".into(), "*".into(), "*".into()));
+            }
+            prepared.descriptions.extend(
+                (0..)
+                    .zip(record.descriptions)
+                    .map(|(position, description)| (id.clone(), position, description)),
+            );
+            prepared.weaknesses.extend(
+                (0..)
+                    .zip(record.weaknesses)
+                    .map(|(position, weakness)| (id.clone(), position, weakness)),
+            );
+            prepared.references.extend((0..).zip(record.references).map(
+                |(position, reference)| {
+                    let tags = to_json(&reference.tags);
+                    (id.clone(), position, reference, tags)
+                },
+            ));
+            prepared.metrics.extend(
+                (0..)
+                    .zip(record.metrics)
+                    .map(|(position, metric)| (id.clone(), position, metric)),
+            );
+            prepared.records.push(row);
+        }
+        prepared
+    }
+}
+
 fn corrupt(what: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {
         what,
@@ -299,12 +383,23 @@ impl VulndbImport {
 
     /// Writes the records of `source` that are new or newer than the stored ones (by
     /// `lastModified`); a later record of the same CVE in the batch wins over an earlier one.
+    /// The same as [`choose`](Self::choose), [`ChosenRecords::prepare`] and
+    /// [`write`](Self::write) in a row.
     pub async fn add_records(
         &mut self,
         source: RecordSource,
         records: &[CveRecord],
     ) -> Result<(), StoreError> {
-        let mut changed: Vec<&CveRecord> = Vec::new();
+        let prepared = self.choose(source, records.to_vec()).prepare();
+        self.write(prepared).await
+    }
+
+    /// Chooses the records of `source` to write: those new or newer than the stored ones (by
+    /// `lastModified`), a later record of the same CVE in the batch winning over an earlier
+    /// one; counts the others as unchanged. Nothing is written until the chosen records,
+    /// prepared, are given to [`write`](Self::write) — before the next batch's.
+    pub fn choose(&mut self, source: RecordSource, records: Vec<CveRecord>) -> ChosenRecords {
+        let mut changed: Vec<CveRecord> = Vec::new();
         let mut in_batch: HashMap<CveId, usize> = HashMap::new();
         let mut replaced: Vec<String> = Vec::new();
         for record in records {
@@ -344,10 +439,21 @@ impl VulndbImport {
                 }
             }
         }
-        for chunk in replaced.chunks(MAX_BINDS - 1) {
+        ChosenRecords {
+            source,
+            replaced,
+            records: changed,
+        }
+    }
+
+    /// Writes records chosen and prepared: deletes the stored versions they replace, then
+    /// inserts them.
+    pub async fn write(&mut self, prepared: PreparedRecords) -> Result<(), StoreError> {
+        let key = prepared.source.key();
+        for chunk in prepared.replaced.chunks(MAX_BINDS - 1) {
             on_transaction!(&mut self.transaction, tx => {
                 let mut query = QueryBuilder::new("DELETE FROM vulndb_records WHERE source = ");
-                query.push_bind(source.key()).push(" AND cve_id IN (");
+                query.push_bind(key).push(" AND cve_id IN (");
                 let mut ids = query.separated(", ");
                 for id in chunk {
                     ids.push_bind(id.as_str());
@@ -356,29 +462,16 @@ impl VulndbImport {
                 query.build().execute(&mut **tx).await?;
             });
         }
-        self.insert(source, &changed).await
-    }
-
-    async fn insert(
-        &mut self,
-        source: RecordSource,
-        records: &[&CveRecord],
-    ) -> Result<(), StoreError> {
-        if records.is_empty() {
+        if prepared.records.is_empty() {
             return Ok(());
         }
-        let key = source.key();
-        let rows: Vec<RecordRow> = records
-            .iter()
-            .map(|record| record_row(record, key))
-            .collect();
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_records (cve_id, source, status, source_identifier, published, \
              last_modified, cisa_exploit_added, cisa_action_due, cisa_required_action, \
              cisa_vulnerability_name, affected, configurations) ",
             12,
-            rows,
+            prepared.records,
             |row_builder, row| {
                 row_builder
                     .push_bind(row.cve_id.as_str())
@@ -395,53 +488,28 @@ impl VulndbImport {
                     .push_bind(row.configurations.as_str());
             }
         );
-
-        let ids: Vec<String> = records.iter().map(|record| record.id.to_string()).collect();
-        let descriptions: Vec<(&str, i64, &Description)> = records
-            .iter()
-            .zip(&ids)
-            .flat_map(|(record, id)| {
-                record
-                    .descriptions
-                    .iter()
-                    .enumerate()
-                    .map(move |(position, description)| (id.as_str(), position as i64, description))
-            })
-            .collect();
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_descriptions (cve_id, source, position, lang, value) ",
             5,
-            descriptions,
+            prepared.descriptions,
             |row_builder, row| {
                 row_builder
-                    .push_bind(row.0)
+                    .push_bind(row.0.as_str())
                     .push_bind(key)
                     .push_bind(row.1)
                     .push_bind(row.2.lang.as_str())
                     .push_bind(row.2.value.as_str());
             }
         );
-
-        let weaknesses: Vec<(&str, i64, &Weakness)> = records
-            .iter()
-            .zip(&ids)
-            .flat_map(|(record, id)| {
-                record
-                    .weaknesses
-                    .iter()
-                    .enumerate()
-                    .map(move |(position, weakness)| (id.as_str(), position as i64, weakness))
-            })
-            .collect();
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_weaknesses (cve_id, source, position, cwe, weakness_source, kind) ",
             6,
-            weaknesses,
+            prepared.weaknesses,
             |row_builder, row| {
                 row_builder
-                    .push_bind(row.0)
+                    .push_bind(row.0.as_str())
                     .push_bind(key)
                     .push_bind(row.1)
                     .push_bind(row.2.cwe.to_string())
@@ -449,55 +517,31 @@ impl VulndbImport {
                     .push_bind(row.2.kind.as_ref().map(enum_text));
             }
         );
-
-        let references: Vec<(&str, i64, &Reference)> = records
-            .iter()
-            .zip(&ids)
-            .flat_map(|(record, id)| {
-                record
-                    .references
-                    .iter()
-                    .enumerate()
-                    .map(move |(position, reference)| (id.as_str(), position as i64, reference))
-            })
-            .collect();
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_references (cve_id, source, position, url, reference_source, tags) ",
             6,
-            references,
+            prepared.references,
             |row_builder, row| {
                 row_builder
-                    .push_bind(row.0)
+                    .push_bind(row.0.as_str())
                     .push_bind(key)
                     .push_bind(row.1)
                     .push_bind(row.2.url.as_str())
                     .push_bind(row.2.source.as_deref())
-                    .push_bind(to_json(&row.2.tags));
+                    .push_bind(row.3.as_str());
             }
         );
-
-        let metrics: Vec<(&str, i64, &CvssMetric)> = records
-            .iter()
-            .zip(&ids)
-            .flat_map(|(record, id)| {
-                record
-                    .metrics
-                    .iter()
-                    .enumerate()
-                    .map(move |(position, metric)| (id.as_str(), position as i64, metric))
-            })
-            .collect();
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_metrics (cve_id, source, position, provenance, metric_source, \
              kind, version, vector, base_score, severity) ",
             10,
-            metrics,
+            prepared.metrics,
             |row_builder, row| {
-                let metric = row.2;
+                let metric = &row.2;
                 row_builder
-                    .push_bind(row.0)
+                    .push_bind(row.0.as_str())
                     .push_bind(key)
                     .push_bind(row.1)
                     .push_bind(enum_text(&metric.provenance))
@@ -509,30 +553,14 @@ impl VulndbImport {
                     .push_bind(metric.severity.as_str());
             }
         );
-
-        let mut products: Vec<(&str, String, String, String)> = Vec::new();
-        for (record, id) in records.iter().zip(&ids) {
-            let (keys, unkeyed) = record.vulnerable_products();
-            for product in keys {
-                products.push((
-                    id.as_str(),
-                    product.part.to_string(),
-                    product.vendor,
-                    product.product,
-                ));
-            }
-            if unkeyed {
-                products.push((id.as_str(), "*".into(), "*".into(), "*".into()));
-            }
-        }
         insert_rows!(
             self.transaction,
             "INSERT INTO vulndb_products (cve_id, source, part, vendor, product) ",
             5,
-            products,
+            prepared.products,
             |row_builder, row| {
                 row_builder
-                    .push_bind(row.0)
+                    .push_bind(row.0.as_str())
                     .push_bind(key)
                     .push_bind(row.1.as_str())
                     .push_bind(row.2.as_str())

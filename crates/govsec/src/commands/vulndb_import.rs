@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use govsec_i18n::{Lang, Text};
-use govsec_store::{RecordCounts, RecordSource, Store};
+use govsec_store::{PreparedRecords, RecordCounts, RecordSource, Store, VulndbImport};
 use govsec_vulndb::{
     CveRecord, EpssScores, Error, KevCatalog, Location, ReadOptions, read_cve5_file,
     read_epss_file, read_kev_file, read_nvd_file,
@@ -150,7 +150,13 @@ pub async fn import(
     let progress = Progress::new();
     let mut source = RecordSource::Nvd;
     let mut read = 0usize;
+    // A batch is turned into rows on a blocking thread while the one before is written: the
+    // writer's thread then only waits for the database.
+    let mut preparing: Option<tokio::task::JoinHandle<PreparedRecords>> = None;
     while let Some(message) = receiver.recv().await {
+        if !matches!(message, Message::Records(_)) {
+            write_prepared(&mut import, preparing.take()).await?;
+        }
         match message {
             Message::File(next) => {
                 source = next;
@@ -161,12 +167,12 @@ pub async fn import(
                 }
             }
             Message::Records(records) => {
-                import
-                    .add_records(source, &records)
-                    .await
-                    .map_err(internal)?;
+                let count = records.len();
+                let chosen = import.choose(source, records);
+                let next = tokio::task::spawn_blocking(move || chosen.prepare());
+                write_prepared(&mut import, preparing.replace(next)).await?;
                 let before = read / PROGRESS_EVERY;
-                read += records.len();
+                read += count;
                 if read / PROGRESS_EVERY > before {
                     progress.show(&Text::VulndbProgress.fill(lang, &[&read]));
                 }
@@ -191,6 +197,7 @@ pub async fn import(
             }
         }
     }
+    write_prepared(&mut import, preparing.take()).await?;
     progress.finish();
     reader
         .join()
@@ -212,6 +219,20 @@ pub async fn import(
         epss_score_date: epss.map(|scores| scores.score_date.as_str().to_owned()),
         skipped,
     })
+}
+
+/// Writes a batch once it is prepared.
+async fn write_prepared(
+    import: &mut VulndbImport,
+    preparing: Option<tokio::task::JoinHandle<PreparedRecords>>,
+) -> Result<(), Failure> {
+    let Some(preparing) = preparing else {
+        return Ok(());
+    };
+    let prepared = preparing
+        .await
+        .map_err(|error| Failure::Internal(error.into()))?;
+    import.write(prepared).await.map_err(internal)
 }
 
 fn internal(error: govsec_store::StoreError) -> Failure {
