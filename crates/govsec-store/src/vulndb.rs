@@ -246,6 +246,13 @@ fn corrupt(what: &'static str, value: &str) -> StoreError {
     }
 }
 
+/// [`corrupt`] for a stored binary value: its first bytes, in hexadecimal.
+fn corrupt_bytes(what: &'static str, value: &[u8]) -> StoreError {
+    let shown = &value[..value.len().min(32)];
+    let ellipsis = if shown.len() < value.len() { "…" } else { "" };
+    corrupt(what, &format!("0x{}{ellipsis}", hex::encode(shown)))
+}
+
 /// The serde name of a unit enum value (`Analyzed`, `HIGH`, `Nvd`): how enums are stored.
 fn enum_text<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
@@ -281,7 +288,7 @@ struct RecordRow {
     last_modified: Option<String>,
     cisa: [Option<String>; 4],
     affected: String,
-    configurations: String,
+    configurations: Vec<u8>,
 }
 
 impl Store {
@@ -485,7 +492,7 @@ impl VulndbImport {
                 }
                 row_builder
                     .push_bind(row.affected.as_str())
-                    .push_bind(row.configurations.as_str());
+                    .push_bind(row.configurations.as_slice());
             }
         );
         insert_rows!(
@@ -695,7 +702,7 @@ fn record_row(record: &CveRecord, source: &'static str) -> RecordRow {
         ],
         affected: to_json(&record.affected),
         configurations: if rejected {
-            "[]".to_owned()
+            b"[]".to_vec()
         } else {
             stored_configurations::encode(&record.configurations)
         },
@@ -715,11 +722,11 @@ struct StoredRecord {
     cisa_required_action: Option<String>,
     cisa_vulnerability_name: Option<String>,
     affected: String,
-    configurations: String,
+    configurations: Vec<u8>,
 }
 
 /// A CVE id, source, status and stored configurations.
-type ApplicabilityRow = (String, String, String, String);
+type ApplicabilityRow = (String, String, String, Vec<u8>);
 
 /// Pages of applicability rows decoded at the same time.
 const DECODING: usize = 2;
@@ -733,7 +740,7 @@ fn decode_page(rows: &[ApplicabilityRow]) -> Result<Vec<CveRecord>, StoreError> 
             parse_enum("CVE status", status)?,
         );
         record.configurations = stored_configurations::decode(configurations)
-            .ok_or_else(|| corrupt("configuration", configurations))?;
+            .ok_or_else(|| corrupt_bytes("configuration", configurations))?;
         merge_into(&mut page, record);
     }
     Ok(page)
@@ -938,7 +945,7 @@ impl Store {
             record.affected =
                 parse_json::<Vec<AffectedProduct>>("affected product", &row.affected)?;
             record.configurations = stored_configurations::decode(&row.configurations)
-                .ok_or_else(|| corrupt("configuration", &row.configurations))?;
+                .ok_or_else(|| corrupt_bytes("configuration", &row.configurations))?;
             let key = (row.cve_id, row.source);
             order.push(key.clone());
             by_key.insert(key, record);
@@ -1179,6 +1186,12 @@ impl Store {
 /// `[provenance, "and"|"or", negate, [node…]]`, a node `["and"|"or", negate, [match…]]`, a
 /// match `[vulnerable, matchCriteriaId, criteria, start, end]` with bounds written as
 /// `">=1.0"`, `">1.0"`, `"<=2.0"`, `"<2.0"` or null.
+///
+/// The JSON is stored LZ4-compressed (a block after the byte [`COMPRESSED`] and the JSON's
+/// length, four bytes little-endian), except when short: the CPE names of one record repeat
+/// their prefixes and trailing `:*` runs, so the column shrinks to about a quarter and an
+/// import writes, logs and checkpoints that much less. Plain JSON (the first byte `[`) is
+/// still read, as databases written before hold it.
 mod stored_configurations {
     use std::borrow::Cow;
 
@@ -1212,8 +1225,52 @@ mod stored_configurations {
         }
     }
 
-    /// The stored text of `configurations`.
-    pub(super) fn encode(configurations: &[Configuration]) -> String {
+    /// The first byte of compressed configurations; never the first byte of JSON.
+    const COMPRESSED: u8 = 0x01;
+
+    /// JSON shorter than this is stored as it is: compressing it saves nothing.
+    const COMPRESS_FROM: usize = 128;
+
+    /// The longest JSON a stored value may claim to hold, so that a corrupt length cannot make
+    /// the decoder reserve gigabytes.
+    const LONGEST: usize = 64 << 20;
+
+    /// The stored form of `configurations`.
+    pub(super) fn encode(configurations: &[Configuration]) -> Vec<u8> {
+        let json = encode_json(configurations);
+        if json.len() < COMPRESS_FROM {
+            return json.into_bytes();
+        }
+        let mut stored =
+            Vec::with_capacity(5 + lz4_flex::block::get_maximum_output_size(json.len()));
+        stored.push(COMPRESSED);
+        stored.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        let header = stored.len();
+        stored.resize(stored.capacity(), 0);
+        let written = lz4_flex::block::compress_into(json.as_bytes(), &mut stored[header..])
+            .expect("the buffer holds LZ4's worst case");
+        stored.truncate(header + written);
+        stored
+    }
+
+    /// `configurations` from their stored form; `None` when it is not what [`encode`] writes.
+    pub(super) fn decode(stored: &[u8]) -> Option<Vec<Configuration>> {
+        match stored.split_first() {
+            Some((&COMPRESSED, rest)) => {
+                let (length, block) = rest.split_first_chunk::<4>()?;
+                let length = u32::from_le_bytes(*length) as usize;
+                if length > LONGEST {
+                    return None;
+                }
+                let json = lz4_flex::block::decompress(block, length).ok()?;
+                decode_json(std::str::from_utf8(&json).ok()?)
+            }
+            _ => decode_json(std::str::from_utf8(stored).ok()?),
+        }
+    }
+
+    /// The JSON of `configurations`.
+    fn encode_json(configurations: &[Configuration]) -> String {
         let stored: Vec<Stored<'_>> = configurations
             .iter()
             .map(|configuration| {
@@ -1256,8 +1313,8 @@ mod stored_configurations {
         serde_json::to_string(&stored).expect("configurations serialise to JSON")
     }
 
-    /// `configurations` from their stored text; `None` when it is not what [`encode`] writes.
-    pub(super) fn decode(text: &str) -> Option<Vec<Configuration>> {
+    /// `configurations` from their JSON; `None` when it is not what [`encode_json`] writes.
+    fn decode_json(text: &str) -> Option<Vec<Configuration>> {
         let stored: Vec<Stored<'_>> = serde_json::from_str(text).ok()?;
         let operator = |text: &str| match text {
             "and" => Some(Operator::And),
@@ -1316,5 +1373,84 @@ mod stored_configurations {
                 })
             })
             .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn configurations(entries: usize) -> Vec<Configuration> {
+            let matches = (0..entries)
+                .map(|at| CpeMatch {
+                    vulnerable: at % 3 != 2,
+                    criteria: MatchCriteria {
+                        id: format!("D907BEC2-6930-4989-A6E1-{at:012X}")
+                            .parse()
+                            .unwrap(),
+                        name: WellFormedName::parse(&format!(
+                            "cpe:2.3:a:apache:log4j:2.{at}.0:*:*:*:*:*:*:*"
+                        ))
+                        .unwrap(),
+                        version_start: (at % 2 == 0).then(|| VersionBound {
+                            version: Version::parse("2.0"),
+                            inclusive: true,
+                        }),
+                        version_end: (at % 2 == 0).then(|| VersionBound {
+                            version: Version::parse(&format!("2.{at}.1")),
+                            inclusive: false,
+                        }),
+                    },
+                })
+                .collect();
+            vec![Configuration {
+                provenance: Provenance::Nvd,
+                operator: Operator::Or,
+                negate: false,
+                nodes: vec![Node {
+                    operator: Operator::Or,
+                    negate: false,
+                    matches,
+                }],
+            }]
+        }
+
+        #[test]
+        fn configurations_read_back_compressed_or_plain() {
+            let long = configurations(40);
+            let stored = encode(&long);
+            assert_eq!(stored[0], COMPRESSED);
+            let json = encode_json(&long);
+            assert!(
+                stored.len() * 3 < json.len(),
+                "{} of {}",
+                stored.len(),
+                json.len()
+            );
+            assert_eq!(decode(&stored), Some(long.clone()));
+            // What databases written before the compression hold.
+            assert_eq!(decode(json.as_bytes()), Some(long));
+            assert_eq!(encode(&[]), b"[]");
+            assert_eq!(decode(b"[]"), Some(Vec::new()));
+        }
+
+        #[test]
+        fn damaged_stored_configurations_are_refused() {
+            let stored = encode(&configurations(40));
+            assert_eq!(decode(&stored[..stored.len() - 7]), None, "truncated block");
+            let mut longer = stored.clone();
+            longer[1..5].copy_from_slice(&(LONGEST as u32 + 1).to_le_bytes());
+            assert_eq!(decode(&longer), None, "a claimed length over the limit");
+            let mut wrong_length = stored.clone();
+            wrong_length[1] ^= 0x10;
+            assert_eq!(
+                decode(&wrong_length),
+                None,
+                "a length that is not the block's"
+            );
+            assert_eq!(decode(&[COMPRESSED, 1, 0]), None, "no room for the length");
+            assert_eq!(decode(b""), None);
+            assert_eq!(decode(b"{\"not\": \"ours\"}"), None);
+            assert_eq!(decode(&[0xff, 0xfe]), None, "neither JSON nor compressed");
+        }
     }
 }

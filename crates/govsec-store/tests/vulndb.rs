@@ -405,3 +405,44 @@ async fn cve5_records_merge_with_nvd_and_nvd_configurations_win() {
         );
     }
 }
+
+/// Configurations stored as plain JSON (what databases written before the compression hold)
+/// are still read; a damaged stored value is refused by name, not read as empty.
+#[tokio::test]
+async fn configurations_stored_before_compression_are_still_read() {
+    let log4j = "cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*";
+    let plain = format!(
+        r#"[["nvd","or",false,[["or",false,[[true,"A1B2C3D4-0000-4000-8000-000000044228","{log4j}",">=2.0","<2.15.0"]]]]]]"#
+    );
+    for db in every_backend().await {
+        let written = record(
+            "CVE-2021-44228",
+            "2021-12-10T10:15:09.143",
+            "Analyzed",
+            log4j,
+            r#","versionStartIncluding":"2.0","versionEndExcluding":"2.15.0""#,
+        );
+        import(&db.store, std::slice::from_ref(&written)).await;
+        let stored_as = |value: &str| match db.store.backend() {
+            govsec_store::BackendKind::Sqlite => format!("'{value}'"),
+            govsec_store::BackendKind::Postgres => format!("convert_to('{value}', 'UTF8')"),
+        };
+        db.tamper(&format!(
+            "UPDATE vulndb_records SET configurations = {}",
+            stored_as(&plain)
+        ))
+        .await;
+        let read = db.store.vulndb_records(&[written.id]).await.unwrap();
+        assert_eq!(read[0].configurations, written.configurations);
+        let asset = Asset::new(name("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"));
+        assert_eq!(cves(&db.store, &asset).await, ["CVE-2021-44228"]);
+
+        db.tamper(&format!(
+            "UPDATE vulndb_records SET configurations = {}",
+            stored_as("[[\"nvd\"")
+        ))
+        .await;
+        let refused = db.store.vulndb_records(&[written.id]).await.unwrap_err();
+        assert!(refused.to_string().contains("configuration"), "{refused}");
+    }
+}
