@@ -17,8 +17,7 @@ use std::str::FromStr;
 
 use govsec_vulndb::{
     AffectedProduct, CisaExploitNote, CveId, CveRecord, CvssMetric, CvssScore, CvssVector,
-    Description, EpssScore, EpssScores, KevCatalog, KevEntry, ProductKey, Reference, VulnStatus,
-    Weakness,
+    EpssScore, EpssScores, KevCatalog, KevEntry, ProductKey, VulnStatus,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -172,10 +171,6 @@ pub struct PreparedRecords {
     source: RecordSource,
     replaced: Vec<String>,
     records: Vec<RecordRow>,
-    descriptions: Vec<Positioned<Description>>,
-    weaknesses: Vec<Positioned<Weakness>>,
-    /// Each reference with its tags as stored (a JSON array).
-    references: Vec<(String, i64, Reference, String)>,
     metrics: Vec<Positioned<CvssMetric>>,
     /// CVE id, part, vendor and product of each vulnerable criteria's product.
     products: Vec<(String, String, String, String)>,
@@ -189,9 +184,6 @@ impl ChosenRecords {
             source: self.source,
             replaced: self.replaced,
             records: Vec::with_capacity(self.records.len()),
-            descriptions: Vec::new(),
-            weaknesses: Vec::new(),
-            references: Vec::new(),
             metrics: Vec::new(),
             products: Vec::new(),
         };
@@ -212,22 +204,6 @@ impl ChosenRecords {
                     .products
                     .push((id.clone(), "*".into(), "*".into(), "*".into()));
             }
-            prepared.descriptions.extend(
-                (0..)
-                    .zip(record.descriptions)
-                    .map(|(position, description)| (id.clone(), position, description)),
-            );
-            prepared.weaknesses.extend(
-                (0..)
-                    .zip(record.weaknesses)
-                    .map(|(position, weakness)| (id.clone(), position, weakness)),
-            );
-            prepared.references.extend((0..).zip(record.references).map(
-                |(position, reference)| {
-                    let tags = to_json(&reference.tags);
-                    (id.clone(), position, reference, tags)
-                },
-            ));
             prepared.metrics.extend(
                 (0..)
                     .zip(record.metrics)
@@ -289,6 +265,9 @@ struct RecordRow {
     cisa: [Option<String>; 4],
     affected: String,
     configurations: Vec<u8>,
+    descriptions: String,
+    weaknesses: String,
+    references: String,
 }
 
 impl Store {
@@ -476,8 +455,9 @@ impl VulndbImport {
             self.transaction,
             "INSERT INTO vulndb_records (cve_id, source, status, source_identifier, published, \
              last_modified, cisa_exploit_added, cisa_action_due, cisa_required_action, \
-             cisa_vulnerability_name, affected, configurations) ",
-            12,
+             cisa_vulnerability_name, affected, configurations, descriptions, weaknesses, \
+             cve_references) ",
+            15,
             prepared.records,
             |row_builder, row| {
                 row_builder
@@ -492,51 +472,10 @@ impl VulndbImport {
                 }
                 row_builder
                     .push_bind(row.affected.as_str())
-                    .push_bind(row.configurations.as_slice());
-            }
-        );
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_descriptions (cve_id, source, position, lang, value) ",
-            5,
-            prepared.descriptions,
-            |row_builder, row| {
-                row_builder
-                    .push_bind(row.0.as_str())
-                    .push_bind(key)
-                    .push_bind(row.1)
-                    .push_bind(row.2.lang.as_str())
-                    .push_bind(row.2.value.as_str());
-            }
-        );
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_weaknesses (cve_id, source, position, cwe, weakness_source, kind) ",
-            6,
-            prepared.weaknesses,
-            |row_builder, row| {
-                row_builder
-                    .push_bind(row.0.as_str())
-                    .push_bind(key)
-                    .push_bind(row.1)
-                    .push_bind(row.2.cwe.to_string())
-                    .push_bind(row.2.source.as_deref())
-                    .push_bind(row.2.kind.as_ref().map(enum_text));
-            }
-        );
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_references (cve_id, source, position, url, reference_source, tags) ",
-            6,
-            prepared.references,
-            |row_builder, row| {
-                row_builder
-                    .push_bind(row.0.as_str())
-                    .push_bind(key)
-                    .push_bind(row.1)
-                    .push_bind(row.2.url.as_str())
-                    .push_bind(row.2.source.as_deref())
-                    .push_bind(row.3.as_str());
+                    .push_bind(row.configurations.as_slice())
+                    .push_bind(row.descriptions.as_str())
+                    .push_bind(row.weaknesses.as_str())
+                    .push_bind(row.references.as_str());
             }
         );
         insert_rows!(
@@ -701,6 +640,9 @@ fn record_row(record: &CveRecord, source: &'static str) -> RecordRow {
             cisa.and_then(|note| note.vulnerability_name.clone()),
         ],
         affected: to_json(&record.affected),
+        descriptions: to_json(&record.descriptions),
+        weaknesses: to_json(&record.weaknesses),
+        references: to_json(&record.references),
         configurations: if rejected {
             b"[]".to_vec()
         } else {
@@ -723,6 +665,9 @@ struct StoredRecord {
     cisa_vulnerability_name: Option<String>,
     affected: String,
     configurations: Vec<u8>,
+    descriptions: String,
+    weaknesses: String,
+    cve_references: String,
 }
 
 /// A CVE id, source, status and stored configurations.
@@ -861,29 +806,14 @@ impl Store {
             in_list(
                 "SELECT cve_id, source, status, source_identifier, published, last_modified, \
                  cisa_exploit_added, cisa_action_due, cisa_required_action, \
-                 cisa_vulnerability_name, affected, configurations FROM vulndb_records",
+                 cisa_vulnerability_name, affected, configurations, descriptions, weaknesses, \
+                 cve_references FROM vulndb_records",
                 ids,
                 "ORDER BY cve_id, source DESC",
             )
             .build_query_as()
             .fetch_all(pool)
             .await?
-        });
-        type Child = (String, String, i64, String, Option<String>, Option<String>);
-        let descriptions: Vec<(String, String, i64, String, String)> = on_pool!(self, pool => {
-            in_list("SELECT cve_id, source, position, lang, value FROM vulndb_descriptions", ids,
-                "ORDER BY cve_id, source, position")
-                .build_query_as().fetch_all(pool).await?
-        });
-        let weaknesses: Vec<Child> = on_pool!(self, pool => {
-            in_list("SELECT cve_id, source, position, cwe, weakness_source, kind FROM vulndb_weaknesses",
-                ids, "ORDER BY cve_id, source, position")
-                .build_query_as().fetch_all(pool).await?
-        });
-        let references: Vec<(String, String, i64, String, Option<String>, String)> = on_pool!(self, pool => {
-            in_list("SELECT cve_id, source, position, url, reference_source, tags FROM vulndb_references",
-                ids, "ORDER BY cve_id, source, position")
-                .build_query_as().fetch_all(pool).await?
         });
         #[derive(sqlx::FromRow)]
         struct MetricRow {
@@ -946,35 +876,12 @@ impl Store {
                 parse_json::<Vec<AffectedProduct>>("affected product", &row.affected)?;
             record.configurations = stored_configurations::decode(&row.configurations)
                 .ok_or_else(|| corrupt_bytes("configuration", &row.configurations))?;
+            record.descriptions = parse_json("descriptions", &row.descriptions)?;
+            record.weaknesses = parse_json("weaknesses", &row.weaknesses)?;
+            record.references = parse_json("references", &row.cve_references)?;
             let key = (row.cve_id, row.source);
             order.push(key.clone());
             by_key.insert(key, record);
-        }
-        for (cve, source, _, lang, value) in descriptions {
-            if let Some(record) = by_key.get_mut(&(cve, source)) {
-                record.descriptions.push(Description { lang, value });
-            }
-        }
-        for (cve, source, _, cwe, weakness_source, kind) in weaknesses {
-            if let Some(record) = by_key.get_mut(&(cve, source)) {
-                record.weaknesses.push(Weakness {
-                    source: weakness_source,
-                    kind: kind
-                        .as_deref()
-                        .map(|k| parse_enum("metric kind", k))
-                        .transpose()?,
-                    cwe: parse_text("CWE id", &cwe)?,
-                });
-            }
-        }
-        for (cve, source, _, url, reference_source, tags) in references {
-            if let Some(record) = by_key.get_mut(&(cve, source)) {
-                record.references.push(Reference {
-                    url,
-                    source: reference_source,
-                    tags: parse_json("reference tags", &tags)?,
-                });
-            }
         }
         for row in metrics {
             if let Some(record) = by_key.get_mut(&(row.cve_id, row.source)) {
