@@ -271,19 +271,30 @@ impl IndexBuilder {
                 });
             }
         }
-        for (product, bucket) in buckets.iter_mut().enumerate() {
-            bucket.lay_out(
-                product as u32,
-                &vulnerable,
-                &criteria,
-                &ValueTables {
-                    values: &values,
-                    value_names: &value_names,
-                    versions: &versions,
-                },
-                &layout,
-            );
-        }
+        let tables = ValueTables {
+            values: &values,
+            value_names: &value_names,
+            versions: &versions,
+        };
+        // Buckets are laid out independently, on every core: sorting the bound versions of the
+        // large products is most of the build after the records are read. Each thread takes
+        // the next bucket from a shared queue, as a few products hold most criteria.
+        let queue = std::sync::Mutex::new(buckets.iter_mut().enumerate());
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let next = queue
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .next();
+                        let Some((product, bucket)) = next else { break };
+                        bucket.lay_out(product as u32, &vulnerable, &criteria, &tables, &layout);
+                    }
+                });
+            }
+        });
         let Layout {
             configurations,
             nodes,
