@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 
-use crate::{Backend, Store, StoreError, on_pool};
+use crate::{Backend, BackendKind, Store, StoreError, on_pool};
 
 /// At most this many bound values in one statement: under SQLite's limit (32,766) and
 /// PostgreSQL's (65,535).
@@ -132,6 +132,31 @@ macro_rules! insert_rows {
     };
 }
 
+/// Builds the multi-row inserts of `$rows` for the database of `$statements`, the rows' values
+/// moved into the statements (as many rows per statement as the bind limit allows).
+macro_rules! build_inserts {
+    ($statements:expr, $head:literal, $columns:expr, $rows:expr, |$builder:ident, $row:ident| $push:block) => {
+        match &mut $statements {
+            Statements::Sqlite(list) => build_inserts!(@each list, $head, $columns, $rows, |$builder, $row| $push),
+            Statements::Postgres(list) => build_inserts!(@each list, $head, $columns, $rows, |$builder, $row| $push),
+        }
+    };
+    (@each $list:ident, $head:literal, $columns:expr, $rows:expr, |$builder:ident, $row:ident| $push:block) => {{
+        let mut rows = $rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut query = QueryBuilder::new($head);
+            query.push_values(rows.by_ref().take(MAX_BINDS / $columns), |mut $builder, $row| $push);
+            $list.push(query);
+        }
+    }};
+}
+
+/// The insert statements of prepared records, for the import's database.
+enum Statements {
+    Sqlite(Vec<QueryBuilder<Sqlite>>),
+    Postgres(Vec<QueryBuilder<Postgres>>),
+}
+
 type RecordKey = (CveId, RecordSource);
 
 /// What this import did to one record so far.
@@ -156,43 +181,36 @@ pub struct VulndbImport {
 
 /// Records chosen by [`VulndbImport::choose`], not yet turned into rows.
 pub struct ChosenRecords {
+    backend: BackendKind,
     source: RecordSource,
     replaced: Vec<String>,
     records: Vec<CveRecord>,
 }
 
-/// A CVE id and a position in one of its record's lists.
-type Positioned<T> = (String, i64, T);
-
-/// Chosen records as the rows of every table, ready for [`VulndbImport::write`]. Preparing
-/// them is most of an import's work outside the database, so it can run on another thread
-/// while the previous batch is written.
+/// Chosen records as the insert statements of every table, ready for
+/// [`VulndbImport::write`]. Preparing them (encoding the records, binding every value) is most
+/// of an import's work outside the database, so it runs on another thread while the previous
+/// batch is written.
 pub struct PreparedRecords {
     source: RecordSource,
     replaced: Vec<String>,
-    records: Vec<RecordRow>,
-    metrics: Vec<Positioned<CvssMetric>>,
-    /// CVE id, part, vendor and product of each vulnerable criteria's product.
-    products: Vec<(String, String, String, String)>,
+    statements: Statements,
 }
 
 impl ChosenRecords {
-    /// The records' rows. No I/O: it may run on any thread.
+    /// The records' insert statements. No I/O: it may run on any thread.
     pub fn prepare(self) -> PreparedRecords {
         let key = self.source.key();
-        let mut prepared = PreparedRecords {
-            source: self.source,
-            replaced: self.replaced,
-            records: Vec::with_capacity(self.records.len()),
-            metrics: Vec::new(),
-            products: Vec::new(),
-        };
+        let mut records: Vec<RecordRow> = Vec::with_capacity(self.records.len());
+        let mut metrics: Vec<(String, i64, CvssMetric)> = Vec::new();
+        // CVE id, part, vendor and product of each vulnerable criteria's product.
+        let mut product_rows: Vec<(String, String, String, String)> = Vec::new();
         for record in self.records {
             let row = record_row(&record, key);
             let id = row.cve_id.clone();
             let (products, unkeyed) = record.vulnerable_products();
             for product in products {
-                prepared.products.push((
+                product_rows.push((
                     id.clone(),
                     product.part.to_string(),
                     product.vendor,
@@ -200,18 +218,86 @@ impl ChosenRecords {
                 ));
             }
             if unkeyed {
-                prepared
-                    .products
-                    .push((id.clone(), "*".into(), "*".into(), "*".into()));
+                product_rows.push((id.clone(), "*".into(), "*".into(), "*".into()));
             }
-            prepared.metrics.extend(
+            metrics.extend(
                 (0..)
                     .zip(record.metrics)
                     .map(|(position, metric)| (id.clone(), position, metric)),
             );
-            prepared.records.push(row);
+            records.push(row);
         }
-        prepared
+        let mut statements = match self.backend {
+            BackendKind::Sqlite => Statements::Sqlite(Vec::new()),
+            BackendKind::Postgres => Statements::Postgres(Vec::new()),
+        };
+        build_inserts!(
+            statements,
+            "INSERT INTO vulndb_records (cve_id, source, status, source_identifier, published, \
+             last_modified, cisa_exploit_added, cisa_action_due, cisa_required_action, \
+             cisa_vulnerability_name, affected, configurations, descriptions, weaknesses, \
+             cve_references) ",
+            15,
+            records,
+            |row_builder, row| {
+                row_builder
+                    .push_bind(row.cve_id)
+                    .push_bind(row.source)
+                    .push_bind(row.status)
+                    .push_bind(row.source_identifier)
+                    .push_bind(row.published)
+                    .push_bind(row.last_modified);
+                for value in row.cisa {
+                    row_builder.push_bind(value);
+                }
+                row_builder
+                    .push_bind(row.affected)
+                    .push_bind(row.configurations)
+                    .push_bind(row.descriptions)
+                    .push_bind(row.weaknesses)
+                    .push_bind(row.references);
+            }
+        );
+        build_inserts!(
+            statements,
+            "INSERT INTO vulndb_metrics (cve_id, source, position, provenance, metric_source, \
+             kind, version, vector, base_score, severity) ",
+            10,
+            metrics,
+            |row_builder, row| {
+                let (id, position, metric) = row;
+                row_builder
+                    .push_bind(id)
+                    .push_bind(key)
+                    .push_bind(position)
+                    .push_bind(enum_text(&metric.provenance))
+                    .push_bind(metric.source.clone())
+                    .push_bind(metric.kind.as_ref().map(enum_text))
+                    .push_bind(metric.version().as_str())
+                    .push_bind(metric.vector.as_str().to_owned())
+                    .push_bind(metric.base_score.value())
+                    .push_bind(metric.severity.as_str());
+            }
+        );
+        build_inserts!(
+            statements,
+            "INSERT INTO vulndb_products (cve_id, source, part, vendor, product) ",
+            5,
+            product_rows,
+            |row_builder, row| {
+                row_builder
+                    .push_bind(row.0)
+                    .push_bind(key)
+                    .push_bind(row.1)
+                    .push_bind(row.2)
+                    .push_bind(row.3);
+            }
+        );
+        PreparedRecords {
+            source: self.source,
+            replaced: self.replaced,
+            statements,
+        }
     }
 }
 
@@ -426,6 +512,10 @@ impl VulndbImport {
             }
         }
         ChosenRecords {
+            backend: match self.transaction {
+                WriteTransaction::Sqlite(_) => BackendKind::Sqlite,
+                WriteTransaction::Postgres(_) => BackendKind::Postgres,
+            },
             source,
             replaced,
             records: changed,
@@ -448,71 +538,21 @@ impl VulndbImport {
                 query.build().execute(&mut **tx).await?;
             });
         }
-        if prepared.records.is_empty() {
-            return Ok(());
-        }
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_records (cve_id, source, status, source_identifier, published, \
-             last_modified, cisa_exploit_added, cisa_action_due, cisa_required_action, \
-             cisa_vulnerability_name, affected, configurations, descriptions, weaknesses, \
-             cve_references) ",
-            15,
-            prepared.records,
-            |row_builder, row| {
-                row_builder
-                    .push_bind(row.cve_id.as_str())
-                    .push_bind(row.source)
-                    .push_bind(row.status.as_str())
-                    .push_bind(row.source_identifier.as_deref())
-                    .push_bind(row.published.as_deref())
-                    .push_bind(row.last_modified.as_deref());
-                for value in &row.cisa {
-                    row_builder.push_bind(value.as_deref());
+        match (&mut self.transaction, prepared.statements) {
+            (WriteTransaction::Sqlite(tx), Statements::Sqlite(statements)) => {
+                for mut statement in statements {
+                    statement.build().execute(&mut **tx).await?;
                 }
-                row_builder
-                    .push_bind(row.affected.as_str())
-                    .push_bind(row.configurations.as_slice())
-                    .push_bind(row.descriptions.as_str())
-                    .push_bind(row.weaknesses.as_str())
-                    .push_bind(row.references.as_str());
             }
-        );
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_metrics (cve_id, source, position, provenance, metric_source, \
-             kind, version, vector, base_score, severity) ",
-            10,
-            prepared.metrics,
-            |row_builder, row| {
-                let metric = &row.2;
-                row_builder
-                    .push_bind(row.0.as_str())
-                    .push_bind(key)
-                    .push_bind(row.1)
-                    .push_bind(enum_text(&metric.provenance))
-                    .push_bind(metric.source.as_deref())
-                    .push_bind(metric.kind.as_ref().map(enum_text))
-                    .push_bind(metric.version().as_str())
-                    .push_bind(metric.vector.as_str())
-                    .push_bind(metric.base_score.value())
-                    .push_bind(metric.severity.as_str());
+            (WriteTransaction::Postgres(tx), Statements::Postgres(statements)) => {
+                for mut statement in statements {
+                    statement.build().execute(&mut **tx).await?;
+                }
             }
-        );
-        insert_rows!(
-            self.transaction,
-            "INSERT INTO vulndb_products (cve_id, source, part, vendor, product) ",
-            5,
-            prepared.products,
-            |row_builder, row| {
-                row_builder
-                    .push_bind(row.0.as_str())
-                    .push_bind(key)
-                    .push_bind(row.1.as_str())
-                    .push_bind(row.2.as_str())
-                    .push_bind(row.3.as_str());
+            _ => {
+                unreachable!("records are prepared for the database of the import that chose them")
             }
-        );
+        }
         Ok(())
     }
 
