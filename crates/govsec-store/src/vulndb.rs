@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use govsec_vulndb::{
-    AffectedProduct, CisaExploitNote, CveId, CveRecord, CvssMetric, CvssScore, CvssVector,
-    EpssScore, EpssScores, KevCatalog, KevEntry, ProductKey, VulnStatus,
+    AffectedProduct, CisaExploitNote, Claim, Configuration, CriteriaNumbering, CriteriaOccurrence,
+    CveId, CveRecord, CvssMetric, CvssScore, CvssVector, EpssScore, EpssScores, IndexBuilder,
+    KevCatalog, KevEntry, ProductKey, VulnStatus,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -716,19 +717,51 @@ type ApplicabilityRow = (String, String, String, Vec<u8>);
 /// Pages of applicability rows decoded at the same time.
 const DECODING: usize = 2;
 
-/// The records of a page of applicability rows, the sources of a CVE merged.
-fn decode_page(rows: &[ApplicabilityRow]) -> Result<Vec<CveRecord>, StoreError> {
-    let mut page: Vec<CveRecord> = Vec::with_capacity(rows.len());
+/// A stored CVE as the index needs it: its id, its status and its configurations, with each
+/// criteria parsed only where the builder's numbering says no earlier occurrence carries it
+/// (see [`CriteriaNumbering`]).
+struct ApplicabilityRecord {
+    id: CveId,
+    status: VulnStatus,
+    configurations: Vec<Configuration<CriteriaOccurrence>>,
+}
+
+/// The records of page `page` of applicability rows, the sources of a CVE merged.
+fn decode_page(
+    rows: &[ApplicabilityRow],
+    page: u32,
+    numbering: &CriteriaNumbering,
+) -> Result<Vec<ApplicabilityRecord>, StoreError> {
+    let mut records: Vec<ApplicabilityRecord> = Vec::with_capacity(rows.len());
     for (cve, _source, status, configurations) in rows {
-        let mut record = CveRecord::new(
-            parse_text("CVE id", cve)?,
-            parse_enum("CVE status", status)?,
-        );
-        record.configurations = stored_configurations::decode(configurations)
-            .ok_or_else(|| corrupt_bytes("configuration", configurations))?;
-        merge_into(&mut page, record);
+        let id: CveId = parse_text("CVE id", cve)?;
+        let status: VulnStatus = parse_enum("CVE status", status)?;
+        let decoded = stored_configurations::decode_with(configurations, |id, name, start, end| {
+            Some(match numbering.claim(id.parse().ok()?, page) {
+                Claim::First(slot) => CriteriaOccurrence::Parsed(
+                    slot,
+                    Box::new(stored_configurations::parse_criteria(id, name, start, end)?),
+                ),
+                Claim::Repeated(slot) => CriteriaOccurrence::Repeated(slot),
+            })
+        })
+        .ok_or_else(|| corrupt_bytes("configuration", configurations))?;
+        match records.last_mut() {
+            // The other source of the same CVE (NVD's row comes first): as `CveRecord::merge`.
+            Some(last) if last.id == id => {
+                if status == VulnStatus::Rejected {
+                    last.status = VulnStatus::Rejected;
+                }
+                last.configurations.extend(decoded);
+            }
+            _ => records.push(ApplicabilityRecord {
+                id,
+                status,
+                configurations: decoded,
+            }),
+        }
     }
-    Ok(page)
+    Ok(records)
 }
 
 /// Merges the records of one CVE, NVD's first (rows come ordered so).
@@ -740,18 +773,20 @@ fn merge_into(records: &mut Vec<CveRecord>, record: CveRecord) {
 }
 
 impl Store {
-    /// Calls `each` with the applicability of every stored CVE (id, status and configurations;
+    /// Adds to `builder` the applicability of every stored CVE (id, status and configurations;
     /// the sources merged) or, given a product, of the CVEs with vulnerable criteria of that
     /// product or criteria that name no one product: the records an index needs to answer
     /// lookups of that product. Returns the number of CVEs.
     pub async fn vulndb_applicability(
         &self,
         product: Option<&ProductKey>,
-        mut each: impl FnMut(CveRecord),
+        builder: &mut IndexBuilder,
     ) -> Result<usize, StoreError> {
         let mut after = String::new();
         let mut count = 0;
         let mut decoding = std::collections::VecDeque::new();
+        let numbering = builder.numbering();
+        let mut page = 0u32;
         loop {
             let rows: Vec<ApplicabilityRow> = match product {
                 Some(product) => on_pool!(self, pool => {
@@ -796,16 +831,24 @@ impl Store {
             };
             // Decoding (JSON and CPE names) is most of the work: pages decode on blocking
             // threads while the next page is read, and reach `each` in order.
-            decoding.push_back(tokio::task::spawn_blocking(move || decode_page(&rows)));
+            let page_numbering = std::sync::Arc::clone(&numbering);
+            decoding.push_back(tokio::task::spawn_blocking(move || {
+                decode_page(&rows, page, &page_numbering)
+            }));
+            page += 1;
             while decoding.len() > DECODING || next.is_none() {
                 let Some(pending) = decoding.pop_front() else {
                     break;
                 };
-                let page = pending
+                let decoded = pending
                     .await
                     .map_err(|failure| StoreError::Decoding(failure.to_string()))??;
-                count += page.len();
-                page.into_iter().for_each(&mut each);
+                count += decoded.len();
+                for record in decoded {
+                    builder
+                        .add_configurations(record.id, record.status, &record.configurations)
+                        .map_err(|error| StoreError::Decoding(error.to_string()))?;
+                }
             }
             match next {
                 Some(last) => after = last,
@@ -1202,6 +1245,16 @@ mod stored_configurations {
 
     /// `configurations` from their stored form; `None` when it is not what [`encode`] writes.
     pub(super) fn decode(stored: &[u8]) -> Option<Vec<Configuration>> {
+        decode_with(stored, parse_criteria)
+    }
+
+    /// Configurations from their stored form, each criteria made by `criteria` from its id,
+    /// name and bounds as stored (see [`parse_criteria`]); `None` when the value is not what
+    /// [`encode`] writes or `criteria` refuses one.
+    pub(super) fn decode_with<C>(
+        stored: &[u8],
+        criteria: impl FnMut(&str, &str, Option<&str>, Option<&str>) -> Option<C>,
+    ) -> Option<Vec<Configuration<C>>> {
         match stored.split_first() {
             Some((&COMPRESSED, rest)) => {
                 let (length, block) = rest.split_first_chunk::<4>()?;
@@ -1210,10 +1263,39 @@ mod stored_configurations {
                     return None;
                 }
                 let json = lz4_flex::block::decompress(block, length).ok()?;
-                decode_json(std::str::from_utf8(&json).ok()?)
+                decode_json(std::str::from_utf8(&json).ok()?, criteria)
             }
-            _ => decode_json(std::str::from_utf8(stored).ok()?),
+            _ => decode_json(std::str::from_utf8(stored).ok()?, criteria),
         }
+    }
+
+    /// A criteria from its id, name and bounds as [`encode_json`] writes them.
+    pub(super) fn parse_criteria(
+        id: &str,
+        name: &str,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Option<MatchCriteria> {
+        let bound = |text: Option<&str>,
+                     inclusive_sign: &str,
+                     sign: &str|
+         -> Option<Option<VersionBound>> {
+            let Some(text) = text else { return Some(None) };
+            let (version, inclusive) = match text.strip_prefix(inclusive_sign) {
+                Some(version) => (version, true),
+                None => (text.strip_prefix(sign)?, false),
+            };
+            Some(Some(VersionBound {
+                version: Version::parse(version),
+                inclusive,
+            }))
+        };
+        Some(MatchCriteria {
+            id: id.parse().ok()?,
+            name: WellFormedName::parse(name).ok()?,
+            version_start: bound(start, ">=", ">")?,
+            version_end: bound(end, "<=", "<")?,
+        })
     }
 
     /// The JSON of `configurations`.
@@ -1260,66 +1342,47 @@ mod stored_configurations {
         serde_json::to_string(&stored).expect("configurations serialise to JSON")
     }
 
-    /// `configurations` from their JSON; `None` when it is not what [`encode_json`] writes.
-    fn decode_json(text: &str) -> Option<Vec<Configuration>> {
+    /// Configurations from their JSON; `None` when it is not what [`encode_json`] writes.
+    fn decode_json<C>(
+        text: &str,
+        mut criteria: impl FnMut(&str, &str, Option<&str>, Option<&str>) -> Option<C>,
+    ) -> Option<Vec<Configuration<C>>> {
         let stored: Vec<Stored<'_>> = serde_json::from_str(text).ok()?;
         let operator = |text: &str| match text {
             "and" => Some(Operator::And),
             "or" => Some(Operator::Or),
             _ => None,
         };
-        let bound = |text: Option<Cow<'_, str>>,
-                     inclusive_sign: &str,
-                     sign: &str|
-         -> Option<Option<VersionBound>> {
-            let Some(text) = text else { return Some(None) };
-            let (version, inclusive) = match text.strip_prefix(inclusive_sign) {
-                Some(version) => (version, true),
-                None => (text.strip_prefix(sign)?, false),
-            };
-            Some(Some(VersionBound {
-                version: Version::parse(version),
-                inclusive,
-            }))
-        };
-        stored
-            .into_iter()
-            .map(|(source, configuration_operator, negate, nodes)| {
-                Some(Configuration {
-                    provenance: match &*source {
-                        "nvd" => Provenance::Nvd,
-                        "cna" => Provenance::Cna,
-                        "adp" => Provenance::Adp,
-                        _ => return None,
-                    },
-                    operator: operator(&configuration_operator)?,
+        let mut configurations = Vec::with_capacity(stored.len());
+        for (source, configuration_operator, negate, nodes) in stored {
+            let mut decoded_nodes = Vec::with_capacity(nodes.len());
+            for (node_operator, negate, matches) in nodes {
+                let mut entries = Vec::with_capacity(matches.len());
+                for (vulnerable, id, name, start, end) in matches {
+                    entries.push(CpeMatch {
+                        vulnerable,
+                        criteria: criteria(&id, &name, start.as_deref(), end.as_deref())?,
+                    });
+                }
+                decoded_nodes.push(Node {
+                    operator: operator(&node_operator)?,
                     negate,
-                    nodes: nodes
-                        .into_iter()
-                        .map(|(node_operator, negate, matches)| {
-                            Some(Node {
-                                operator: operator(&node_operator)?,
-                                negate,
-                                matches: matches
-                                    .into_iter()
-                                    .map(|(vulnerable, id, criteria, start, end)| {
-                                        Some(CpeMatch {
-                                            vulnerable,
-                                            criteria: MatchCriteria {
-                                                id: id.parse().ok()?,
-                                                name: WellFormedName::parse(&criteria).ok()?,
-                                                version_start: bound(start, ">=", ">")?,
-                                                version_end: bound(end, "<=", "<")?,
-                                            },
-                                        })
-                                    })
-                                    .collect::<Option<Vec<_>>>()?,
-                            })
-                        })
-                        .collect::<Option<Vec<_>>>()?,
-                })
-            })
-            .collect()
+                    matches: entries,
+                });
+            }
+            configurations.push(Configuration {
+                provenance: match &*source {
+                    "nvd" => Provenance::Nvd,
+                    "cna" => Provenance::Cna,
+                    "adp" => Provenance::Adp,
+                    _ => return None,
+                },
+                operator: operator(&configuration_operator)?,
+                negate,
+                nodes: decoded_nodes,
+            });
+        }
+        Some(configurations)
     }
 
     #[cfg(test)]

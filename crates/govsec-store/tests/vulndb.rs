@@ -61,7 +61,7 @@ async fn index(store: &Store, product: Option<&WellFormedName>) -> Applicability
     let key = product.and_then(ProductKey::of);
     let mut builder = ApplicabilityIndex::builder();
     store
-        .vulndb_applicability(key.as_ref(), |record| builder.add(&record))
+        .vulndb_applicability(key.as_ref(), &mut builder)
         .await
         .unwrap();
     builder.build()

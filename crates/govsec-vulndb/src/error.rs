@@ -115,6 +115,17 @@ pub enum Error {
         #[source]
         source: Box<govsec_cpe::Error>,
     },
+
+    /// A configuration handed to the index builder names a match criteria by id only, before
+    /// any record gave that criteria in full (see
+    /// [`IndexBuilder::add_configurations`](crate::IndexBuilder::add_configurations)).
+    #[error("{location}: match criteria {id} is named by id before it was given in full")]
+    UnseenCriteria {
+        /// Where.
+        location: Location,
+        /// The criteria's id (boxed: its alignment would double the size of every error).
+        id: Box<crate::id::MatchCriteriaId>,
+    },
 }
 
 impl Error {
@@ -126,7 +137,8 @@ impl Error {
             | Self::Schema { location, .. }
             | Self::InvalidValue { location, .. }
             | Self::InvalidCvss { location, .. }
-            | Self::InvalidCpe { location, .. } => location,
+            | Self::InvalidCpe { location, .. }
+            | Self::UnseenCriteria { location, .. } => location,
         }
     }
 
@@ -137,7 +149,8 @@ impl Error {
             | Self::Schema { location, .. }
             | Self::InvalidValue { location, .. }
             | Self::InvalidCvss { location, .. }
-            | Self::InvalidCpe { location, .. } => location,
+            | Self::InvalidCpe { location, .. }
+            | Self::UnseenCriteria { location, .. } => location,
         }
     }
 

@@ -41,10 +41,11 @@ use crate::applicability::{
     Applicability, Asset, Criteria, PlatformVerdict, Truth, assess_configuration,
     condition_verdict, is_unconditional, node_truth, part_index,
 };
+use crate::error::{Error, Location};
 use crate::id::{CveId, MatchCriteriaId};
 use crate::model::{
-    BoundDescription, Configuration, CpeMatch, CriteriaDescription, CveRecord, MatchReason, Node,
-    Operator, Provenance,
+    BoundDescription, Configuration, CpeMatch, CriteriaDescription, CveRecord, MatchCriteria,
+    MatchReason, Node, Operator, Provenance, VulnStatus, applicable_configurations,
 };
 
 /// Criteria with interned values: `attributes[i]` indexes
@@ -70,13 +71,75 @@ type ProductIds = (u8, u32, u32);
 /// A configuration with interned criteria and its position in its record.
 type PositionedConfiguration = (usize, Configuration<u32>);
 
+/// The slot of a criteria in an [`IndexBuilder`], as its [`CriteriaNumbering`] handed it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CriteriaSlot {
+    slot: u32,
+    id: MatchCriteriaId,
+}
+
+/// Whether an occurrence of a criteria must carry it in full (see [`CriteriaNumbering::claim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// No occurrence the builder takes before this one carries it: parse it.
+    First(CriteriaSlot),
+    /// An occurrence the builder takes before this one carries it: its slot is enough.
+    Repeated(CriteriaSlot),
+}
+
+/// A match criteria as [`IndexBuilder::add_configurations`] takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CriteriaOccurrence {
+    /// The criteria, parsed, for a [`Claim::First`] (boxed: a parsed name is large, and
+    /// most occurrences are repeats).
+    Parsed(CriteriaSlot, Box<MatchCriteria>),
+    /// The slot of a [`Claim::Repeated`].
+    Repeated(CriteriaSlot),
+}
+
+/// The numbering of an [`IndexBuilder`]'s criteria by `matchCriteriaId`, shared with the
+/// threads that decode records for it (see [`IndexBuilder::numbering`]).
+///
+/// Most of the five million criteria occurrences of the NVD repeat one of two million
+/// criteria, and parsing their CPE names was most of the decoding. Decoding threads ask here,
+/// for each occurrence, whether an occurrence that the builder takes earlier carries the
+/// criteria, and parse only when none does. Batches of records are numbered in the order the
+/// builder takes them; a batch decoded ahead of an earlier one may claim a criteria first,
+/// and the earlier batch then parses it too.
+#[derive(Debug, Default)]
+pub struct CriteriaNumbering {
+    /// Per id: its slot, and the first batch that carries it in full.
+    claims: std::sync::Mutex<HashMap<MatchCriteriaId, (u32, u32)>>,
+}
+
+impl CriteriaNumbering {
+    /// The slot of criteria `id` met in batch `batch`, and whether this batch must carry it in
+    /// full.
+    pub fn claim(&self, id: MatchCriteriaId, batch: u32) -> Claim {
+        let mut claims = self
+            .claims
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let next = claims.len() as u32;
+        let (slot, first) = claims.entry(id).or_insert((next, u32::MAX));
+        let slot = CriteriaSlot { slot: *slot, id };
+        if *first <= batch {
+            Claim::Repeated(slot)
+        } else {
+            *first = batch;
+            Claim::First(slot)
+        }
+    }
+}
+
 /// Collects records, then builds an [`ApplicabilityIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
     slots: HashMap<CveId, u32>,
     records: Vec<(CveId, Vec<PositionedConfiguration>)>,
-    criteria: Vec<CompactCriteria>,
-    criteria_ids: HashMap<MatchCriteriaId, u32>,
+    /// By slot; `None` for a slot claimed but not yet given in full.
+    criteria: Vec<Option<CompactCriteria>>,
+    numbering: std::sync::Arc<CriteriaNumbering>,
     values: Vec<AttributeValue>,
     value_ids: HashMap<AttributeValue, u32>,
     versions: Vec<Version>,
@@ -92,66 +155,127 @@ impl IndexBuilder {
     /// Adds (or, for a CVE added before, replaces) a record's applicable
     /// configurations (see [`CveRecord::applicable_configurations`]).
     pub fn add(&mut self, record: &CveRecord) {
-        let configurations: Vec<(usize, Configuration<u32>)> = record
+        let configurations = record
             .applicable_configurations()
-            .map(|(position, configuration)| (position, self.compact_configuration(configuration)))
+            .map(|(position, configuration)| {
+                let Ok(compact) = self.compact_configuration(configuration, |builder, criteria| {
+                    let slot = match builder.numbering.claim(criteria.id, 0) {
+                        Claim::First(slot) | Claim::Repeated(slot) => slot,
+                    };
+                    Ok::<_, std::convert::Infallible>(builder.fill(slot, criteria))
+                });
+                (position, compact)
+            })
             .collect();
-        match self.slots.get(&record.id) {
+        self.set_record(record.id, configurations);
+    }
+
+    /// The numbering that decoding threads claim criteria from for
+    /// [`add_configurations`](Self::add_configurations).
+    pub fn numbering(&self) -> std::sync::Arc<CriteriaNumbering> {
+        std::sync::Arc::clone(&self.numbering)
+    }
+
+    /// Adds (or replaces) the applicable configurations (see
+    /// [`applicable_configurations`](crate::applicable_configurations)) of a CVE whose criteria
+    /// were claimed from [`numbering`](Self::numbering): parsed where the claim was first,
+    /// by slot where it was repeated. Batches must come in the order they were numbered in; a
+    /// criteria given by slot whose first occurrence has not been added is refused, naming
+    /// its id, and nothing of this CVE is added.
+    pub fn add_configurations(
+        &mut self,
+        cve: CveId,
+        status: VulnStatus,
+        configurations: &[Configuration<CriteriaOccurrence>],
+    ) -> Result<(), Error> {
+        let compact = applicable_configurations(status, configurations)
+            .map(|(position, configuration)| {
+                self.compact_configuration(configuration, |builder, occurrence| match occurrence {
+                    CriteriaOccurrence::Parsed(slot, criteria) => Ok(builder.fill(*slot, criteria)),
+                    CriteriaOccurrence::Repeated(slot) => builder
+                        .criteria
+                        .get(slot.slot as usize)
+                        .is_some_and(Option::is_some)
+                        .then_some(slot.slot)
+                        .ok_or(slot.id),
+                })
+                .map(|compact| (position, compact))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|id| Error::UnseenCriteria {
+                location: Location {
+                    cve: Some(cve),
+                    ..Location::default()
+                },
+                id: Box::new(id),
+            })?;
+        self.set_record(cve, compact);
+        Ok(())
+    }
+
+    fn set_record(&mut self, cve: CveId, configurations: Vec<PositionedConfiguration>) {
+        match self.slots.get(&cve) {
             Some(&slot) => self.records[slot as usize].1 = configurations,
             None => {
-                self.slots.insert(record.id, self.records.len() as u32);
-                self.records.push((record.id, configurations));
+                self.slots.insert(cve, self.records.len() as u32);
+                self.records.push((cve, configurations));
             }
         }
     }
 
-    fn compact_configuration(&mut self, configuration: &Configuration) -> Configuration<u32> {
-        Configuration {
+    fn compact_configuration<C, E>(
+        &mut self,
+        configuration: &Configuration<C>,
+        mut slot: impl FnMut(&mut Self, &C) -> Result<u32, E>,
+    ) -> Result<Configuration<u32>, E> {
+        let mut nodes = Vec::with_capacity(configuration.nodes.len());
+        for node in &configuration.nodes {
+            let mut matches = Vec::with_capacity(node.matches.len());
+            for entry in &node.matches {
+                matches.push(CpeMatch {
+                    vulnerable: entry.vulnerable,
+                    criteria: slot(self, &entry.criteria)?,
+                });
+            }
+            nodes.push(Node {
+                operator: node.operator,
+                negate: node.negate,
+                matches,
+            });
+        }
+        Ok(Configuration {
             provenance: configuration.provenance,
             operator: configuration.operator,
             negate: configuration.negate,
-            nodes: configuration
-                .nodes
-                .iter()
-                .map(|node| Node {
-                    operator: node.operator,
-                    negate: node.negate,
-                    matches: node
-                        .matches
-                        .iter()
-                        .map(|entry| CpeMatch {
-                            vulnerable: entry.vulnerable,
-                            criteria: self.intern_criteria(&entry.criteria),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
+            nodes,
+        })
     }
 
-    fn intern_criteria(&mut self, criteria: &crate::model::MatchCriteria) -> u32 {
-        if let Some(&slot) = self.criteria_ids.get(&criteria.id) {
-            return slot;
+    /// Gives `slot` its criteria, unless an earlier occurrence did.
+    fn fill(&mut self, slot: CriteriaSlot, criteria: &MatchCriteria) -> u32 {
+        let at = slot.slot as usize;
+        if self.criteria.len() <= at {
+            self.criteria.resize(at + 1, None);
+        }
+        if self.criteria[at].is_some() {
+            return slot.slot;
         }
         let mut attributes = [0; 11];
-        for (slot, (_, value)) in attributes.iter_mut().zip(criteria.name.iter()) {
-            *slot = self.intern_value(value);
+        for (value_slot, (_, value)) in attributes.iter_mut().zip(criteria.name.iter()) {
+            *value_slot = self.intern_value(value);
         }
         let mut bound = |bound: &Option<crate::model::VersionBound>| {
             bound
                 .as_ref()
                 .map(|bound| (self.intern_version(&bound.version), bound.inclusive))
         };
-        let compact = CompactCriteria {
+        self.criteria[at] = Some(CompactCriteria {
             id: criteria.id,
             attributes,
             start: bound(&criteria.version_start),
             end: bound(&criteria.version_end),
-        };
-        let slot = self.criteria.len() as u32;
-        self.criteria.push(compact);
-        self.criteria_ids.insert(criteria.id, slot);
-        slot
+        });
+        slot.slot
     }
 
     fn intern_value(&mut self, value: &AttributeValue) -> u32 {
@@ -180,15 +304,32 @@ impl IndexBuilder {
             slots,
             mut records,
             criteria,
-            criteria_ids,
-            values,
+            numbering,
+            mut values,
             value_ids,
             versions,
             version_ids,
         } = self;
         // The lookup tables of `add` are not needed any more: freeing them
         // before the index is laid out lowers the peak memory of an import.
-        drop((slots, criteria_ids, value_ids, version_ids));
+        drop((slots, numbering, value_ids, version_ids));
+        // A slot claimed by a batch that never reached the builder is named by no
+        // configuration: an ANY criteria in no configuration stands in for it.
+        let any = values.len() as u32;
+        if criteria.iter().any(Option::is_none) {
+            values.push(AttributeValue::Any);
+        }
+        let criteria: Vec<CompactCriteria> = criteria
+            .into_iter()
+            .map(|criteria| {
+                criteria.unwrap_or(CompactCriteria {
+                    id: MatchCriteriaId::derived(""),
+                    attributes: [any; 11],
+                    start: None,
+                    end: None,
+                })
+            })
+            .collect();
         // Sorted by CVE (and, within a record, by position), configuration
         // ids order a lookup's answer without a sort by CVE.
         records.sort_unstable_by_key(|(cve, _)| *cve);

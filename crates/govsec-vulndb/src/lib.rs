@@ -83,12 +83,15 @@ pub use cvss::{CvssScore, CvssVector, CvssVersion, Severity};
 pub use epss::{EpssScore, EpssScores, read_epss, read_epss_file};
 pub use error::{Error, Location};
 pub use id::{CveId, CweId, Date, MatchCriteriaId, Timestamp};
-pub use index::{ApplicabilityIndex, Hit, IndexBuilder, ProductKey};
+pub use index::{
+    ApplicabilityIndex, Claim, CriteriaNumbering, CriteriaOccurrence, CriteriaSlot, Hit,
+    IndexBuilder, ProductKey,
+};
 pub use kev::{KevCatalog, KevEntry, RansomwareUse, parse_kev, read_kev_file};
 pub use model::{
     AffectedProduct, AffectedStatus, AffectedVersion, BoundDescription, CisaExploitNote,
     Configuration, CpeMatch, CriteriaDescription, CveRecord, CvssMetric, Description,
     MatchCriteria, MatchReason, MetricKind, Node, Operator, Provenance, Reference, VersionBound,
-    VulnStatus, Weakness,
+    VulnStatus, Weakness, applicable_configurations,
 };
 pub use nvd::{ReadOptions, ReadReport, open, parse_vulnerability, read_nvd, read_nvd_file};

@@ -461,17 +461,7 @@ impl CveRecord {
     /// configurations where there are any; otherwise those derived from the
     /// CNA's and ADP's `affected` data.
     pub fn applicable_configurations(&self) -> impl Iterator<Item = (usize, &Configuration)> {
-        let rejected = self.status == VulnStatus::Rejected;
-        let has_nvd = self
-            .configurations
-            .iter()
-            .any(|configuration| configuration.provenance == Provenance::Nvd);
-        self.configurations
-            .iter()
-            .enumerate()
-            .filter(move |(_, configuration)| {
-                !rejected && (!has_nvd || configuration.provenance == Provenance::Nvd)
-            })
+        applicable_configurations(self.status, &self.configurations)
     }
 
     /// The metric to rank by: the newest CVSS version present, and within a
@@ -564,6 +554,26 @@ impl CveRecord {
         self.configurations.extend(other.configurations);
         self.affected.extend(other.affected);
     }
+}
+
+/// The configurations of a CVE with `status` that decide its applicability, with their
+/// positions: none for a rejected CVE; NVD's analysed configurations where there are any;
+/// otherwise those derived from the CNA's and ADP's `affected` data. Generic over the form of
+/// the criteria, so that a reader that has not parsed every criteria chooses the same ones.
+pub fn applicable_configurations<C>(
+    status: VulnStatus,
+    configurations: &[Configuration<C>],
+) -> impl Iterator<Item = (usize, &Configuration<C>)> {
+    let rejected = status == VulnStatus::Rejected;
+    let has_nvd = configurations
+        .iter()
+        .any(|configuration| configuration.provenance == Provenance::Nvd);
+    configurations
+        .iter()
+        .enumerate()
+        .filter(move |(_, configuration)| {
+            !rejected && (!has_nvd || configuration.provenance == Provenance::Nvd)
+        })
 }
 
 /// Quotes plain text for a WFN value (NISTIR 7695 §5.3.2): letters, digits

@@ -1,10 +1,13 @@
 //! The applicability index: CPE semantics (NA is not ANY, the update field
 //! counts, letter versions), platform conditions, replacement of a CVE, and
-//! a property test that the index agrees with a scan over every record.
+//! a property test that the index agrees with a scan over every record, and
+//! that criteria given in full once and by slot after index the same.
 
 use govsec_cpe::WellFormedName;
 use govsec_vulndb::{
-    ApplicabilityIndex, Asset, CveRecord, PlatformOutcome, PlatformVerdict, parse_vulnerability,
+    ApplicabilityIndex, Asset, Claim, Configuration, CpeMatch, CriteriaNumbering,
+    CriteriaOccurrence, CveRecord, Error, Node, PlatformOutcome, PlatformVerdict, VulnStatus,
+    parse_vulnerability,
 };
 use proptest::prelude::*;
 
@@ -171,6 +174,114 @@ fn adding_a_cve_again_replaces_it() {
         hits(&index, "cpe:2.3:a:example:app:2.0:*:*:*:*:*:*:*"),
         ["CVE-2003-0001"]
     );
+}
+
+/// `record`'s configurations as a reader that parses each criteria once gives them, as batch
+/// `batch` of a read numbered by `numbering`: in full where the claim is first, by slot after.
+fn occurrences(
+    record: &CveRecord,
+    numbering: &CriteriaNumbering,
+    batch: u32,
+) -> Vec<Configuration<CriteriaOccurrence>> {
+    record
+        .configurations
+        .iter()
+        .map(|configuration| Configuration {
+            provenance: configuration.provenance,
+            operator: configuration.operator,
+            negate: configuration.negate,
+            nodes: configuration
+                .nodes
+                .iter()
+                .map(|node| Node {
+                    operator: node.operator,
+                    negate: node.negate,
+                    matches: node
+                        .matches
+                        .iter()
+                        .map(|entry| CpeMatch {
+                            vulnerable: entry.vulnerable,
+                            criteria: match numbering.claim(entry.criteria.id, batch) {
+                                Claim::First(slot) => CriteriaOccurrence::Parsed(
+                                    slot,
+                                    Box::new(entry.criteria.clone()),
+                                ),
+                                Claim::Repeated(slot) => CriteriaOccurrence::Repeated(slot),
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[test]
+fn criteria_named_by_slot_before_they_were_given_are_refused() {
+    let shared = (true, "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*", "");
+    let first = record("CVE-2005-0001", &[&[shared]], "OR");
+    let second = record("CVE-2005-0002", &[&[shared]], "OR");
+
+    // Batch 1 is decoded first, but the builder must take batch 0 first.
+    let mut builder = ApplicabilityIndex::builder();
+    let numbering = builder.numbering();
+    let second_given = occurrences(&second, &numbering, 1);
+    let first_given = occurrences(&first, &numbering, 0);
+    assert!(matches!(
+        second_given[0].nodes[0].matches[0].criteria,
+        CriteriaOccurrence::Parsed(..)
+    ));
+    assert!(matches!(
+        first_given[0].nodes[0].matches[0].criteria,
+        CriteriaOccurrence::Parsed(..)
+    ));
+    // A third batch names it by slot: refused while no batch giving it was added.
+    let third = record("CVE-2005-0004", &[&[shared]], "OR");
+    let third_given = occurrences(&third, &numbering, 2);
+    assert!(matches!(
+        third_given[0].nodes[0].matches[0].criteria,
+        CriteriaOccurrence::Repeated(_)
+    ));
+    let error = builder
+        .add_configurations(third.id, VulnStatus::Analyzed, &third_given)
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::UnseenCriteria { id, location }
+            if **id == third.configurations[0].nodes[0].matches[0].criteria.id
+                && location.cve == Some(third.id)),
+        "{error}"
+    );
+    for (record, given) in [
+        (&first, &first_given),
+        (&second, &second_given),
+        (&third, &third_given),
+    ] {
+        builder
+            .add_configurations(record.id, VulnStatus::Analyzed, given)
+            .unwrap();
+    }
+    drop(numbering);
+    let index = builder.build();
+    assert_eq!(index.criteria_count(), 1);
+    assert_eq!(
+        hits(&index, "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*"),
+        ["CVE-2005-0001", "CVE-2005-0002", "CVE-2005-0004"]
+    );
+}
+
+#[test]
+fn a_rejected_cve_given_by_occurrences_applies_nowhere() {
+    let rejected = record(
+        "CVE-2005-0003",
+        &[&[(true, "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*", "")]],
+        "OR",
+    );
+    let mut builder = ApplicabilityIndex::builder();
+    let given = occurrences(&rejected, &builder.numbering(), 0);
+    builder
+        .add_configurations(rejected.id, VulnStatus::Rejected, &given)
+        .unwrap();
+    assert!(hits(&builder.build(), "cpe:2.3:a:example:app:1.0:*:*:*:*:*:*:*").is_empty());
 }
 
 #[test]
@@ -343,6 +454,37 @@ proptest! {
                 .collect();
             prop_assert_eq!(found, expected);
             prop_assert_eq!(index.lookup(asset), scanned);
+        }
+    }
+
+    #[test]
+    fn criteria_given_once_index_as_records_do(records in records(), assets in prop::collection::vec(asset(), 1..8)) {
+        let from_records = ApplicabilityIndex::from_records(&records);
+        // Records in batches of three, each batch decoded before the one ahead of it, as the
+        // store's decoding threads may.
+        let mut builder = ApplicabilityIndex::builder();
+        let numbering = builder.numbering();
+        let batches: Vec<&[CveRecord]> = records.chunks(3).collect();
+        let mut given: Vec<Vec<Vec<Configuration<CriteriaOccurrence>>>> = vec![Vec::new(); batches.len()];
+        for pair in (0..batches.len()).collect::<Vec<_>>().chunks(2) {
+            for &batch in pair.iter().rev() {
+                given[batch] = batches[batch]
+                    .iter()
+                    .map(|record| occurrences(record, &numbering, batch as u32))
+                    .collect();
+            }
+        }
+        for (batch, configurations) in batches.iter().zip(&given) {
+            for (record, configurations) in batch.iter().zip(configurations) {
+                prop_assert!(builder.add_configurations(record.id, record.status, configurations).is_ok());
+            }
+        }
+        drop(numbering);
+        let from_occurrences = builder.build();
+        prop_assert_eq!(from_occurrences.criteria_count(), from_records.criteria_count());
+        for asset in &assets {
+            prop_assert_eq!(from_occurrences.find(asset), from_records.find(asset));
+            prop_assert_eq!(from_occurrences.lookup(asset), from_records.lookup(asset));
         }
     }
 }

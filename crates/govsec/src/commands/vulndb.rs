@@ -233,9 +233,7 @@ pub async fn run(command: VulndbCommand, settings: &Settings) -> Result<(), Fail
             }
             let mut builder = ApplicabilityIndex::builder();
             store
-                .vulndb_applicability(ProductKey::of(&name).as_ref(), |record| {
-                    builder.add(&record)
-                })
+                .vulndb_applicability(ProductKey::of(&name).as_ref(), &mut builder)
                 .await
                 .map_err(store_failure)?;
             let index = builder.build();

@@ -145,7 +145,7 @@ pub async fn run_index(args: &IndexBenchArgs, store: &Store) -> Result<(), Failu
     let started = Instant::now();
     let mut builder = ApplicabilityIndex::builder();
     store
-        .vulndb_applicability(None, |record| builder.add(&record))
+        .vulndb_applicability(None, &mut builder)
         .await
         .map_err(anyhow::Error::from)?;
     let read_seconds = started.elapsed().as_secs_f64();
